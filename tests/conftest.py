@@ -1,0 +1,31 @@
+"""Shared test fixtures: paths to the project and to ../shared."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT.parent / "shared"
+SEEDS = SHARED / "seeds"
+CORPUS_REAL = SHARED / "corpus-real"
+ANNOTATIONS = PROJECT / "annotations"
+
+
+def seed_path(doc: str) -> Path:
+    return SEEDS / f"{doc}.txt"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not beside the project")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def corpus_real_dir() -> Path:
+    if not CORPUS_REAL.is_dir():
+        pytest.skip("../shared/corpus-real is not beside the project")
+    return CORPUS_REAL
