@@ -1,0 +1,1 @@
+"""Ingestion: PDFs, plain text and Markdown in, structured ``Document`` records out."""
