@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models and the repository functions that read and write them."""

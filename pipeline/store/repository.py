@@ -1,0 +1,180 @@
+"""Read and write pipeline records. The only module that opens database sessions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, delete, event, select
+from sqlalchemy.orm import Session
+
+from pipeline import __version__
+from pipeline.records import Document, Mention, TrialStat, Triple
+from pipeline.store.models import (
+    Base,
+    CurationDecisionRow,
+    DocumentRow,
+    IngestFailureRow,
+    MentionRow,
+    RunRow,
+    ScoreRow,
+    StatementRow,
+    TrialStatRow,
+)
+
+
+def connect(db_url: str) -> Engine:
+    """Open (and create if needed) the database at ``db_url``."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(db_url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Foreign keys for cascades; WAL and a busy timeout so concurrent task writes wait, not fail.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def document_key(doc_id: str, content_hash: str) -> str:
+    """Primary key of one version of a document."""
+    return f"{doc_id}@{content_hash[:12]}"
+
+
+def find_document(engine: Engine, doc_id: str, content_hash: str) -> Document | None:
+    """The stored document with this id and content, if it was ingested before."""
+    with Session(engine) as session:
+        row = session.get(DocumentRow, document_key(doc_id, content_hash))
+        return Document.model_validate(row.document) if row else None
+
+
+def is_extracted(engine: Engine, doc_id: str, content_hash: str) -> bool:
+    """True when this document version already went through extraction."""
+    with Session(engine) as session:
+        row = session.get(DocumentRow, document_key(doc_id, content_hash))
+        return bool(row and row.extracted_at)
+
+
+def save_document(engine: Engine, doc: Document) -> str:
+    """Insert or replace a document version; returns its key."""
+    key = document_key(doc.doc_id, doc.content_hash)
+    with Session(engine) as session, session.begin():
+        row = session.get(DocumentRow, key) or DocumentRow(key=key)
+        row.doc_id, row.content_hash = doc.doc_id, doc.content_hash
+        row.source_path, row.source_type = doc.source_path, doc.source_type
+        row.n_pages, row.title = doc.n_pages, doc.title
+        row.document = doc.model_dump(mode="json")
+        session.add(row)
+    return key
+
+
+def record_failure(
+    engine: Engine, path: str, doc_id: str, content_hash: str | None, code: str, reason: str,
+    quarantined_to: str | None,
+) -> None:
+    """Keep a record of a file that failed ingestion."""
+    with Session(engine) as session, session.begin():
+        session.add(IngestFailureRow(path=path, doc_id=doc_id, content_hash=content_hash, code=code,
+                                     reason=reason, quarantined_to=quarantined_to))
+
+
+def failures(engine: Engine) -> list[IngestFailureRow]:
+    with Session(engine) as session:
+        return list(session.scalars(select(IngestFailureRow).order_by(IngestFailureRow.id)))
+
+
+def save_extraction(
+    engine: Engine, doc_key: str, mentions: Iterable[Mention], triples: Iterable[Triple],
+    stats: Iterable[TrialStat],
+) -> None:
+    """Replace a document's mentions, statements and statistics in one transaction.
+
+    Curator decisions are untouched: they refer to stable statement ids.
+    """
+    with Session(engine) as session, session.begin():
+        for model in (MentionRow, StatementRow, TrialStatRow):
+            session.execute(delete(model).where(model.doc_key == doc_key))
+        seen: set[str] = set()
+        for m in mentions:
+            if m.mention_id in seen:
+                continue
+            seen.add(m.mention_id)
+            session.add(MentionRow(
+                id=m.mention_id, doc_key=doc_key, start=m.start, end=m.end, text=m.text,
+                label=m.label, canonical=m.canonical, identifier=m.identifier, match=m.match,
+                model=m.provenance.model, lexicon_version=m.provenance.lexicon_version))
+        for t in triples:
+            if t.id in seen:
+                continue
+            seen.add(t.id)
+            session.add(StatementRow(id=t.id, doc_key=doc_key, **t.model_dump()))
+        for s in stats:
+            if s.id in seen:
+                continue
+            seen.add(s.id)
+            session.add(TrialStatRow(id=s.id, doc_key=doc_key, doc=s.doc, measure=s.measure,
+                                     rule=s.rule, record=s.model_dump(mode="json")))
+        row = session.get(DocumentRow, doc_key)
+        if row is not None:
+            row.extracted_at = datetime.now(timezone.utc)
+
+
+def statements(engine: Engine, doc: str | None = None) -> list[Triple]:
+    """Stored statement-level triples, optionally for one document id."""
+    query = select(StatementRow)
+    if doc:
+        query = query.where(StatementRow.doc == doc)
+    with Session(engine) as session:
+        fields = Triple.model_fields.keys()
+        return [Triple(**{f: getattr(r, f) for f in fields}) for r in session.scalars(query)]
+
+
+def add_decision(engine: Engine, statement_id: str, curator: str, decision: str,
+                 edited: dict | None = None, comment: str | None = None) -> None:
+    """Append a curator decision (never updates an earlier one)."""
+    if decision not in {"accept", "reject", "edit"}:
+        raise ValueError(f"unknown decision {decision!r}")
+    with Session(engine) as session, session.begin():
+        session.add(CurationDecisionRow(statement_id=statement_id, curator=curator,
+                                        decision=decision, edited=edited, comment=comment))
+
+
+def decisions(engine: Engine, statement_id: str) -> list[CurationDecisionRow]:
+    with Session(engine) as session:
+        query = select(CurationDecisionRow).where(CurationDecisionRow.statement_id == statement_id)
+        return list(session.scalars(query.order_by(CurationDecisionRow.id)))
+
+
+def start_run(engine: Engine, kind: str, params: dict | None = None) -> str:
+    """Record the start of a run; returns its id."""
+    run_id = f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    with Session(engine) as session, session.begin():
+        session.add(RunRow(id=run_id, kind=kind, params=params or {}, pipeline_version=__version__))
+    return run_id
+
+
+def save_scores(engine: Engine, run_id: str, rows: Iterable[tuple[str, str, str, float]]) -> None:
+    """Store (label, kind, metric, value) scores of an evaluation run."""
+    with Session(engine) as session, session.begin():
+        for label, kind, metric, value in rows:
+            session.add(ScoreRow(run_id=run_id, label=label, kind=kind, metric=metric, value=value))
+
+
+def score_history(engine: Engine) -> list[dict]:
+    """All stored scores with their run time, oldest first (for the history plot)."""
+    query = select(ScoreRow, RunRow.started_at).join(RunRow, RunRow.id == ScoreRow.run_id)
+    with Session(engine) as session:
+        return [
+            {"run_id": s.run_id, "at": at.isoformat(), "label": s.label, "kind": s.kind,
+             "metric": s.metric, "value": s.value}
+            for s, at in session.execute(query.order_by(RunRow.started_at, ScoreRow.id))
+        ]

@@ -1,0 +1,61 @@
+"""The store on a real SQLite database: versions, replacement, decisions survive re-extraction."""
+
+from __future__ import annotations
+
+from pipeline.records import Document, Mention, Provenance, TrialStat, Triple
+from pipeline.store import repository as repo
+
+
+def _doc(text: str = "Everolimus inhibits mTOR.", content_hash: str = "a" * 64) -> Document:
+    return Document(doc_id="d1", content_hash=content_hash, source_path="d1.txt",
+                    source_type="txt", text=text)
+
+
+def _triple(outcome: str = "proliferation") -> Triple:
+    return Triple(doc="d1", drug="everolimus", target="MTOR", outcome=outcome, effect="decreases",
+                  evidence="Everolimus inhibits mTOR.", start=0, end=25, rule="test")
+
+
+def test_document_round_trip_and_versions(tmp_path):
+    engine = repo.connect(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    key = repo.save_document(engine, _doc())
+    assert repo.find_document(engine, "d1", "a" * 64).text == "Everolimus inhibits mTOR."
+    assert repo.find_document(engine, "d1", "b" * 64) is None
+    other = repo.save_document(engine, _doc(content_hash="b" * 64))
+    assert key != other
+    assert not repo.is_extracted(engine, "d1", "a" * 64)
+
+
+def test_reextraction_replaces_statements_but_keeps_decisions(tmp_path):
+    engine = repo.connect(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    key = repo.save_document(engine, _doc())
+    mention = Mention(doc_id="d1", start=0, end=10, text="Everolimus", label="DRUG",
+                      canonical="everolimus", provenance=Provenance(stage="ner"))
+    stat = TrialStat(doc="d1", measure="median_pfs", value=11.0, unit="months", evidence="x",
+                     rule="test")
+    repo.save_extraction(engine, key, [mention], [_triple()], [stat])
+    first = repo.statements(engine, "d1")
+    assert len(first) == 1 and repo.is_extracted(engine, "d1", "a" * 64)
+    repo.add_decision(engine, first[0].id, "curator-a", "accept")
+    repo.save_extraction(engine, key, [mention], [_triple("apoptosis")], [stat])
+    second = repo.statements(engine, "d1")
+    assert [t.outcome for t in second] == ["apoptosis"]
+    assert [d.decision for d in repo.decisions(engine, first[0].id)] == ["accept"]
+
+
+def test_scores_history(tmp_path):
+    engine = repo.connect(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    run = repo.start_run(engine, "evaluate")
+    repo.save_scores(engine, run, [("text", "triples_lenient", "f1", 0.5)])
+    history = repo.score_history(engine)
+    assert history[0]["value"] == 0.5 and history[0]["run_id"] == run
+
+
+def test_unknown_decision_is_refused(tmp_path):
+    engine = repo.connect(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    try:
+        repo.add_decision(engine, "tri_x", "c", "maybe")
+    except ValueError as error:
+        assert "maybe" in str(error)
+    else:
+        raise AssertionError("expected ValueError")
