@@ -1,0 +1,1 @@
+"""Trial statistics: number parsing and extraction from sentences and tables."""
