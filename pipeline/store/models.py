@@ -37,6 +37,8 @@ class DocumentRow(Base):
     document: Mapped[dict] = mapped_column(JSON)  # the full structured Document
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     extracted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Hash of the extractor code and data that produced the stored records; a change re-extracts.
+    extractor_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class IngestFailureRow(Base):

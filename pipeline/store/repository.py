@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,8 +26,9 @@ from pipeline.store.models import (
 )
 
 
+@lru_cache(maxsize=8)
 def connect(db_url: str) -> Engine:
-    """Open (and create if needed) the database at ``db_url``."""
+    """Open (and create if needed) the database at ``db_url``; one engine per URL per process."""
     if db_url.startswith("sqlite:///"):
         Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(db_url, future=True)
@@ -57,11 +59,13 @@ def find_document(engine: Engine, doc_id: str, content_hash: str) -> Document | 
         return Document.model_validate(row.document) if row else None
 
 
-def is_extracted(engine: Engine, doc_id: str, content_hash: str) -> bool:
-    """True when this document version already went through extraction."""
+def is_extracted(engine: Engine, doc_id: str, content_hash: str, fingerprint: str | None = None) -> bool:
+    """True when this document version was extracted (by the extractor with ``fingerprint``)."""
     with Session(engine) as session:
         row = session.get(DocumentRow, document_key(doc_id, content_hash))
-        return bool(row and row.extracted_at)
+        if not (row and row.extracted_at):
+            return False
+        return fingerprint is None or row.extractor_fingerprint == fingerprint
 
 
 def save_document(engine: Engine, doc: Document) -> str:
@@ -94,7 +98,7 @@ def failures(engine: Engine) -> list[IngestFailureRow]:
 
 def save_extraction(
     engine: Engine, doc_key: str, mentions: Iterable[Mention], triples: Iterable[Triple],
-    stats: Iterable[TrialStat],
+    stats: Iterable[TrialStat], fingerprint: str | None = None,
 ) -> None:
     """Replace a document's mentions, statements and statistics in one transaction.
 
@@ -126,16 +130,30 @@ def save_extraction(
         row = session.get(DocumentRow, doc_key)
         if row is not None:
             row.extracted_at = datetime.now(timezone.utc)
+            row.extractor_fingerprint = fingerprint
 
 
-def statements(engine: Engine, doc: str | None = None) -> list[Triple]:
-    """Stored statement-level triples, optionally for one document id."""
-    query = select(StatementRow)
+def statements(engine: Engine, doc: str | None = None, doc_keys: list[str] | None = None) -> list[Triple]:
+    """Stored statement-level triples, optionally for one document id or document versions."""
+    query = select(StatementRow).order_by(StatementRow.doc, StatementRow.start)
     if doc:
         query = query.where(StatementRow.doc == doc)
+    if doc_keys is not None:
+        query = query.where(StatementRow.doc_key.in_(doc_keys))
     with Session(engine) as session:
         fields = Triple.model_fields.keys()
         return [Triple(**{f: getattr(r, f) for f in fields}) for r in session.scalars(query)]
+
+
+def trial_stats(engine: Engine, doc: str | None = None, doc_keys: list[str] | None = None) -> list[TrialStat]:
+    """Stored trial statistics, optionally for one document id or document versions."""
+    query = select(TrialStatRow).order_by(TrialStatRow.doc, TrialStatRow.id)
+    if doc:
+        query = query.where(TrialStatRow.doc == doc)
+    if doc_keys is not None:
+        query = query.where(TrialStatRow.doc_key.in_(doc_keys))
+    with Session(engine) as session:
+        return [TrialStat.model_validate(r.record) for r in session.scalars(query)]
 
 
 def add_decision(engine: Engine, statement_id: str, curator: str, decision: str,

@@ -1,0 +1,1 @@
+"""Prefect flows: thin wrappers that schedule per-document tasks over the pure stage functions."""
