@@ -1,0 +1,461 @@
+"""PDF ingestion with pdfplumber: text layer to a structured ``Document``.
+
+Per page: words are extracted once (with font size and name), watermarks and ruled tables are
+taken out, running heads/footers found across pages are dropped, and the rest is put in
+reading order by ``layout``. The ordered lines are then grouped into title, headings and
+paragraphs; captions and the reference list are set apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+from pipeline.ids import doc_id_for, file_hash
+from pipeline.ingest.errors import IngestError
+from pipeline.ingest.layout import Line, Word, group_lines, make_words, order_page
+from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables
+from pipeline.records import Block, Caption, Document, Reference, Section, Table
+
+INGEST_VERSION = "pdf-1"
+EDGE_ZONE = 0.09  # fraction of the page height where running heads and footers live
+
+_CAPTION = re.compile(
+    r"^(?P<label>(?P<kind>fig(?:ure)?s?\.?|table|scheme|box)\s*S?\d+[A-Za-z]?)(?P<after>[\s.:|—–-]|$)",
+    re.IGNORECASE,
+)
+_REFERENCES = re.compile(
+    r"^(\d+(\.\d+)*\.?\s*)?(references|bibliography|literature cited|references and notes|works cited)$",
+    re.IGNORECASE,
+)
+_NUMBERED_HEADING = re.compile(r"^(\d+(\.\d+)*)\.?\s+\S")
+_REF_NUMBER = re.compile(r"^\[?\d{1,3}[\].)]?\s+\S")
+_PAGE_NUMBER = re.compile(r"^(page\s*)?[\divxlc]+(\s*(of|/)\s*\d+)?$", re.IGNORECASE)
+_LINKISH = re.compile(r"(doi[:.]|https?://|www\.|©|\(c\) \d{4})", re.IGNORECASE)
+_HYPHENS = ("-", "\u2010", "\u00ad")
+_WORD_EDGE = re.compile(r"^\W+|\W+$")
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    words: list[Word]
+    tables: list[RawTable] = field(default_factory=list)
+
+
+@dataclass
+class _Para:
+    """A paragraph under construction."""
+
+    lines: list[Line]
+    kind: str = "paragraph"  # paragraph | heading | title
+    text: str = ""
+    level: int | None = None
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _open(path: Path):
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        if handle.read(5) != b"%PDF-":
+            raise IngestError(path, "not_a_pdf", "file does not start with %PDF-")
+        # A PDF ends with %%EOF; its absence means the file was cut short.
+        handle.seek(max(0, size - 4096))
+        if b"%%EOF" not in handle.read():
+            raise IngestError(path, "corrupt", "truncated PDF: no %%EOF marker at the end")
+    try:
+        pdf = pdfplumber.open(path)
+        n_pages = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise IngestError(path, "encrypted", f"PDF is encrypted ({type(exc).__name__})") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IngestError(path, "corrupt", f"PDF cannot be parsed: {exc or type(exc).__name__}") from exc
+    except Exception as exc:  # pdfminer raises many ad-hoc errors on damaged files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise IngestError(path, "encrypted", f"PDF is encrypted: {exc}") from exc
+        raise IngestError(path, "corrupt", f"PDF cannot be parsed: {exc}") from exc
+    if n_pages == 0:
+        pdf.close()
+        raise IngestError(path, "empty", "PDF has no pages")
+    return pdf
+
+
+def _light(color) -> bool:
+    """Very light fill colour (near-white grey, RGB or CMYK): typical of watermarks."""
+    if not isinstance(color, (tuple, list)) or not color:
+        return False
+    if not all(isinstance(c, (int, float)) for c in color):
+        return False
+    if len(color) in (1, 3):
+        return min(color) > 0.85
+    if len(color) == 4:
+        return max(color) < 0.1
+    return False
+
+
+def _read_page(page, number: int, removed: list[str]) -> _Page:
+    raw = page.extract_words(
+        use_text_flow=False, extra_attrs=["size", "fontname", "non_stroking_color"]
+    )
+    kept = []
+    for r in raw:
+        if not r["upright"] or _light(r["non_stroking_color"]):
+            removed.append(r["text"])
+        else:
+            kept.append(r)
+    tables = find_ruled_tables(page)
+    if tables:
+        boxes = [t.bbox for t in tables]
+        kept = [
+            r
+            for r in kept
+            if not any(
+                x0 <= (r["x0"] + r["x1"]) / 2 <= x1 and top <= (r["top"] + r["bottom"]) / 2 <= bottom
+                for x0, top, x1, bottom in boxes
+            )
+        ]
+    return _Page(number, float(page.height), make_words(kept), tables)
+
+
+# --------------------------------------------------------------------------- running heads
+
+
+def _norm_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def _strip_running(pages: list[_Page], body_size: float, removed: list[str]) -> None:
+    """Drop running heads/footers, page numbers and repeated edge lines in place."""
+    edge_rows: list[tuple[_Page, Line, bool]] = []
+    for page in pages:
+        zone = EDGE_ZONE * page.height
+        for line in group_lines(page.words):
+            top_edge = line.bottom < zone
+            bottom_edge = line.top > page.height - zone
+            if top_edge or bottom_edge:
+                edge_rows.append((page, line, top_edge))
+    counts = Counter((_norm_key(ln.text), top) for _, ln, top in edge_rows)
+    drop: set[int] = set()
+    for page, line, top in edge_rows:
+        text = line.text
+        recurring = len(pages) > 1 and counts[(_norm_key(text), top)] >= 2
+        number = bool(_PAGE_NUMBER.match(text.strip()))
+        linkish = bool(_LINKISH.search(text)) and line.size <= body_size + 0.1
+        if recurring or number or linkish:
+            drop.update(id(w) for w in line.words)
+            removed.append(text)
+    for page in pages:
+        page.words = [w for w in page.words if id(w) not in drop]
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+
+def _body_size(pages: list[_Page]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for w in page.words:
+            sizes[round(w.size * 2) / 2] += len(w.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _is_heading(line: Line, body: float) -> bool:
+    text = line.text.strip()
+    n_words = len(text.split())
+    if n_words == 0 or n_words > 14 or not re.search(r"[A-Za-z]", text):
+        return False
+    if text.endswith((",", ";")) or (text.endswith(".") and not _NUMBERED_HEADING.match(text)):
+        if not (text.endswith(".") and line.size >= body + 1):
+            return False
+    if line.size >= body + 1.0:
+        return True
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    if line.bold and line.size >= body - 0.6:
+        return True
+    return len(letters) >= 4 and letters.isupper() and n_words <= 8 and line.size >= body - 0.6
+
+
+def _starts_paragraph(prev: Line, cur: Line, gap_limit: float) -> bool:
+    size = cur.size
+    if abs(cur.size - prev.size) > 1.0:
+        return True
+    short_prev = prev.x1 < prev.col_x1 - max(2.0 * size, 0.12 * (prev.col_x1 - prev.col_x0))
+    ends_sentence = prev.text.rstrip().endswith((".", "?", "!", ":"))
+    indented = cur.x0 - cur.col_x0 > 0.8 * size and cur.x0 - cur.col_x0 < 6 * size
+    if cur.page != prev.page or cur.region != prev.region:
+        return (short_prev and ends_sentence) or (indented and ends_sentence)
+    if cur.top - prev.bottom > gap_limit:
+        return True
+    if short_prev and ends_sentence:
+        return True
+    return indented and cur.x0 - prev.x0 > 0.8 * size and ends_sentence
+
+
+def _paragraphs(lines: list[Line], body: float) -> list[_Para]:
+    gaps = [
+        b.top - a.bottom
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page and a.region == b.region and abs(a.size - body) < 0.6 and b.top > a.bottom - 2
+    ]
+    typical = median(gaps) if gaps else 0.3 * body
+    gap_limit = typical + 0.45 * body
+    paras: list[_Para] = []
+    for line in lines:
+        kind = "heading" if _is_heading(line, body) else "paragraph"
+        if paras:
+            last = paras[-1]
+            prev = last.lines[-1]
+            if kind == last.kind == "heading":
+                same_style = abs(line.size - prev.size) < 0.3 and line.page == prev.page
+                if same_style and line.top - prev.bottom < gap_limit + 0.5 * body:
+                    last.lines.append(line)
+                    continue
+            elif kind == last.kind == "paragraph" and not _starts_paragraph(prev, line, gap_limit):
+                last.lines.append(line)
+                continue
+        paras.append(_Para([line], kind))
+    return paras
+
+
+def _vocabulary(lines: list[Line]) -> set[str]:
+    return {_WORD_EDGE.sub("", w.text.lower()) for ln in lines for w in ln.words}
+
+
+def _join_lines(lines: list[Line], vocab: set[str]) -> str:
+    """Join a paragraph's lines, undoing line-end hyphenation where the word continues."""
+    out = ""
+    for line in lines:
+        text = line.text.strip()
+        if not out:
+            out = text
+            continue
+        if out.endswith(_HYPHENS) and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha():
+            if out.endswith("\u00ad"):
+                out = out[:-1] + text
+                continue
+            left = _WORD_EDGE.sub("", out[:-1].rsplit(" ", 1)[-1].lower())
+            right = _WORD_EDGE.sub("", text.split(" ", 1)[0].lower())
+            hyphenated = f"{left}-{right}" in vocab
+            joined = (left + right) in vocab
+            if text[0].islower() and out[-2].islower() and (joined or not hyphenated):
+                out = out[:-1] + text
+            else:
+                out = out + text  # keep the hyphen of a compound: "PI3K-\nAKT" -> "PI3K-AKT"
+            continue
+        out = f"{out} {text}"
+    return out.translate({0xAD: None})
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _heading_levels(paras: list[_Para], body: float) -> dict[int, int]:
+    sizes = sorted({round(p.lines[0].size, 1) for p in paras if p.kind == "heading"}, reverse=True)
+    levels: dict[int, int] = {}
+    for i, p in enumerate(paras):
+        if p.kind != "heading":
+            continue
+        number = _NUMBERED_HEADING.match(p.text)
+        if number:
+            levels[i] = number.group(1).count(".") + 1
+        else:
+            levels[i] = min(sizes.index(round(p.lines[0].size, 1)) + 1, 3)
+    return levels
+
+
+def _split_references(paras: list[_Para]) -> list[Reference]:
+    lines = [ln for p in paras for ln in p.lines]
+    numbered = sum(1 for ln in lines if _REF_NUMBER.match(ln.text)) >= 0.3 * max(1, len(paras))
+    entries: list[list[Line]] = []
+    para_starts = {id(p.lines[0]) for p in paras}
+    for ln in lines:
+        new = _REF_NUMBER.match(ln.text) if numbered else id(ln) in para_starts
+        if new or not entries:
+            entries.append([ln])
+        else:
+            entries[-1].append(ln)
+    return [
+        Reference(text=_join_lines(e, set()), page=e[0].page) for e in entries if e
+    ]
+
+
+def ingest_pdf(path: Path) -> Document:
+    """Read a text-layer PDF into a ``Document`` (raises ``IngestError`` on bad input)."""
+    path = Path(path)
+    removed: list[str] = []
+    warnings: list[str] = []
+    pages: list[_Page] = []
+    with _open(path) as pdf:
+        n_pages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                pages.append(_read_page(page, number, removed))
+            except Exception as exc:  # one damaged page should not lose the document
+                warnings.append(f"page {number}: {type(exc).__name__}: {exc}")
+            page.close()
+    if not any(p.words for p in pages):
+        raise IngestError(path, "no_text_layer", "PDF has no extractable text (scanned or image-only?)")
+
+    body = _body_size(pages)
+    _strip_running(pages, body, removed)
+    lines: list[Line] = []
+    for page in pages:
+        layout = order_page(page.words, body, page.number)
+        lines.extend(layout.lines)
+        removed.extend(layout.side_notes)
+
+    paras = _paragraphs(lines, body)
+    vocab = _vocabulary(lines)
+    for p in paras:
+        p.text = _join_lines(p.lines, vocab)
+    _mark_title(paras, body)
+    return _assemble(path, n_pages, paras, pages, body, removed, warnings)
+
+
+def _mark_title(paras: list[_Para], body: float) -> None:
+    """The largest-font text block on page 1 is the title."""
+    first = [p for p in paras if p.lines[0].page == 1]
+    if not first:
+        return
+    biggest = max(first, key=lambda p: p.lines[0].size)
+    if biggest.lines[0].size >= body + 2:
+        biggest.kind = "title"
+
+
+def _assemble(
+    path: Path,
+    n_pages: int,
+    paras: list[_Para],
+    pages: list[_Page],
+    body: float,
+    removed: list[str],
+    warnings: list[str],
+) -> Document:
+    captions: list[Caption] = []
+    caption_pos: list[tuple[int, float, str, str]] = []  # page, top, label, text of table captions
+    references: list[Reference] = []
+    kept: list[_Para] = []
+    levels = _heading_levels(paras, body)
+    in_refs = False
+    ref_paras: list[_Para] = []
+    for i, p in enumerate(paras):
+        if p.kind == "heading" and _REFERENCES.match(p.text.strip()):
+            in_refs = True
+            continue
+        if in_refs:
+            if p.kind == "heading" and levels.get(i, 3) <= 1 and not _REF_NUMBER.match(p.text):
+                in_refs = False
+            else:
+                ref_paras.append(p)
+                continue
+        m = _CAPTION.match(p.text)
+        if m and p.kind != "title" and _caption_like(p, m, body):
+            kind = "table" if m.group("kind").lower().startswith("table") else "figure"
+            label = " ".join(m.group("label").split())
+            captions.append(Caption(kind=kind, label=label, text=p.text, page=p.lines[0].page))
+            if kind == "table":
+                caption_pos.append((p.lines[0].page, p.lines[0].top, label, p.text))
+            continue
+        if p.kind == "paragraph" and p.lines[0].size < 0.8 * body:
+            removed.append(p.text)  # footnotes, figure labels, small print
+            continue
+        kept.append(p)
+        p.level = levels.get(i)
+    references = _split_references(ref_paras) if ref_paras else []
+
+    text_parts: list[str] = []
+    blocks: list[Block] = []
+    sections: list[Section] = []
+    offset = 0
+    current: str | None = None
+    title: str | None = None
+    for p in kept:
+        start = offset
+        end = start + len(p.text)
+        text_parts.append(p.text)
+        offset = end + 2
+        level = p.level
+        if p.kind == "title":
+            title = title or p.text
+        if p.kind == "heading":
+            current = p.text
+            sections.append(Section(title=p.text, level=level or 1, start=start, end=end, page=p.lines[0].page))
+        blocks.append(
+            Block(
+                kind=p.kind,  # type: ignore[arg-type]
+                text=p.text,
+                start=start,
+                end=end,
+                page=p.lines[0].page,
+                section=current if p.kind != "title" else None,
+                level=level if p.kind == "heading" else None,
+            )
+        )
+    text = "\n\n".join(text_parts)
+    _close_sections(sections, len(text))
+    tables = _tables(pages, caption_pos)
+    return Document(
+        doc_id=doc_id_for(path),
+        content_hash=file_hash(path),
+        source_path=str(path),
+        source_type="pdf",
+        n_pages=n_pages,
+        title=title,
+        text=text,
+        blocks=blocks,
+        sections=sections,
+        tables=tables,
+        captions=captions,
+        references=references,
+        removed=removed,
+        warnings=warnings,
+        ingest_version=INGEST_VERSION,
+    )
+
+
+def _caption_like(p: _Para, m: re.Match, body: float) -> bool:
+    """A label at paragraph start is a caption if set off by punctuation, bold or small print."""
+    first = p.lines[0]
+    after = m.group("after")
+    return bool(after and after.strip()) or first.words[0].bold or first.size < body - 0.3 or not after
+
+
+def _close_sections(sections: list[Section], text_end: int) -> None:
+    """Each section runs until the next heading of the same or a higher level."""
+    for i, sec in enumerate(sections):
+        end = text_end
+        for nxt in sections[i + 1 :]:
+            if nxt.level <= sec.level:
+                end = nxt.start
+                break
+        sec.end = end
+
+
+def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) -> list[Table]:
+    tables: list[Table] = []
+    for page in pages:
+        for raw in page.tables:
+            above = [c for c in caption_pos if c[0] == page.number and c[1] <= raw.bbox[1] + 2]
+            nearest = max(above, key=lambda c: c[1]) if above else None
+            tables.append(
+                Table(
+                    table_id=f"t{len(tables) + 1}",
+                    page=page.number,
+                    caption=nearest[3] if nearest else None,
+                    label=nearest[2] if nearest else None,
+                    rows=raw.rows,
+                    origin="pdf",
+                )
+            )
+    return tables

@@ -1,0 +1,50 @@
+"""Ruled tables found with pdfplumber's table finder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.ingest.layout import LIGATURES
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A table's cells and its box on the page (top-left origin, PDF points)."""
+
+    bbox: tuple[float, float, float, float]
+    rows: list[list[str]]
+
+
+def _has_rules(page) -> bool:
+    """Cheap gate: at least two horizontal and two vertical ruling edges on the page."""
+    if not page.objects.get("line") and not page.objects.get("rect"):
+        return False
+    horizontal = vertical = 0
+    for obj in page.objects.get("line", []) + page.objects.get("rect", []):
+        w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+        if w > 10:
+            horizontal += 1
+        if h > 10:
+            vertical += 1
+        if horizontal >= 2 and vertical >= 2:
+            return True
+    return False
+
+
+def find_ruled_tables(page) -> list[RawTable]:
+    """Tables drawn with ruling lines on a pdfplumber page (at least 2 rows and 2 columns)."""
+    if not _has_rules(page):
+        return []
+    found: list[RawTable] = []
+    for table in page.find_tables():
+        rows = [
+            [" ".join((cell or "").translate(LIGATURES).split()) for cell in row]
+            for row in table.extract()
+        ]
+        rows = [row for row in rows if any(row)]
+        filled = sum(1 for row in rows for cell in row if cell)
+        n_cols = max((len(row) for row in rows), default=0)
+        if len(rows) < 2 or n_cols < 2 or filled < 4:
+            continue
+        found.append(RawTable(tuple(table.bbox), rows))
+    return found
