@@ -1,0 +1,86 @@
+"""Compare one gold record with one predicted record, field by field.
+
+A comparison says which fields agree and whether the pair may be matched at all; the
+assignment (``match.py``) then picks the best one-to-one pairing from these scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.reconcile import normalize as norm
+from pipeline.reconcile.normalize import Lexicon
+
+EVIDENCE_THRESHOLD = 0.5  # token containment for "the same sentence / table row"
+
+TRIPLE_FIELDS = ("target", "outcome", "effect", "interaction", "combined_with", "context",
+                 "hedged", "negated")
+STRICT_FIELDS = ("drug", "target", "outcome", "effect", "interaction")
+STAT_FIELDS = ("n", "hr", "ci", "p_value", "dose", "study", "phase")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Agreement of one gold/prediction pair."""
+
+    evidence: float  # token containment of the two evidence quotes
+    fields: dict[str, bool]  # field name -> values agree
+    matchable: bool  # may be paired at all (the lenient criterion for triples)
+    strict: bool = False  # every strict field agrees (triples only)
+
+    @property
+    def score(self) -> float:
+        """Assignment weight: 0 forbids the pair; full agreement and close quotes rank higher."""
+        if not self.matchable:
+            return 0.0
+        agreement = sum(self.fields.values()) / len(self.fields)
+        return 2.0 + 2.0 * self.strict + agreement + self.evidence
+
+
+def compare_triples(gold: dict, pred: dict, lexicon: Lexicon,
+                    threshold: float = EVIDENCE_THRESHOLD) -> Comparison:
+    """Triples match leniently when drug agrees, target or outcome agrees, from the same sentence."""
+    evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
+    fields = {
+        "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon),
+        "target": norm.targets_equal(gold.get("target"), pred.get("target"), lexicon),
+        "outcome": norm.outcome(gold.get("outcome"), lexicon) == norm.outcome(pred.get("outcome"), lexicon),
+        "effect": gold.get("effect") == pred.get("effect"),
+        "interaction": gold.get("interaction") == pred.get("interaction"),
+        "combined_with": norm.drugs(gold.get("combined_with"), lexicon)
+        == norm.drugs(pred.get("combined_with"), lexicon),
+        "context": norm.text(gold.get("context")) == norm.text(pred.get("context")),
+        "hedged": bool(gold.get("hedged")) == bool(pred.get("hedged")),
+        "negated": bool(gold.get("negated")) == bool(pred.get("negated")),
+    }
+    # A null/null agreement must not carry a lenient match: the right field has to be filled.
+    target_hit = norm.targets_overlap(gold.get("target"), pred.get("target"), lexicon)
+    outcome_hit = fields["outcome"] and gold.get("outcome") is not None
+    matchable = (evidence >= threshold and fields["drug"] and gold.get("drug") is not None
+                 and (target_hit or outcome_hit))
+    strict = matchable and all(fields[f] for f in STRICT_FIELDS)
+    return Comparison(evidence=evidence, fields=fields, matchable=matchable, strict=strict)
+
+
+def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
+                  threshold: float = EVIDENCE_THRESHOLD) -> Comparison:
+    """Statistics match on measure + value + drug (the arm) from the same sentence or table row."""
+    evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
+    fields = {
+        "n": gold.get("n") == pred.get("n"),
+        "hr": norm.same_number(gold.get("hr"), pred.get("hr")),
+        "ci": norm.same_number(gold.get("ci_low"), pred.get("ci_low"))
+        and norm.same_number(gold.get("ci_high"), pred.get("ci_high")),
+        "p_value": norm.p_value(gold.get("p_value")) == norm.p_value(pred.get("p_value")),
+        "dose": norm.text(gold.get("dose")) == norm.text(pred.get("dose")),
+        "study": norm.text(gold.get("study")) == norm.text(pred.get("study")),
+        "phase": norm.phase(gold.get("phase")) == norm.phase(pred.get("phase")),
+    }
+    matchable = (
+        evidence >= threshold
+        and norm.text(gold.get("measure")) == norm.text(pred.get("measure"))
+        and norm.same_number(gold.get("value"), pred.get("value"))
+        and norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon)
+    )
+    return Comparison(evidence=evidence, fields=fields, matchable=matchable,
+                      strict=matchable and all(fields.values()))
