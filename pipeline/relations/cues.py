@@ -1,0 +1,79 @@
+"""The relation cue lexicon (``patterns/cues.tsv``) and questions asked of tokens against it."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Token
+
+CUES_PATH = Path(__file__).with_name("patterns") / "cues.tsv"
+
+TARGET_INTERACTIONS = {
+    "target_inhibits": "inhibits",
+    "target_activates": "activates",
+    "target_down": "downregulates",
+    "target_up": "upregulates",
+    "target_binds": "binds",
+}
+OUTCOME_EFFECTS = {"outcome_down": "decreases", "outcome_up": "increases"}
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, frozenset[str]]:
+    """Map each cue (lower-case lemma or word) to its categories."""
+    categories: dict[str, set[str]] = defaultdict(set)
+    with CUES_PATH.open(encoding="utf-8") as handle:
+        rows = (line for line in handle if not line.startswith("#"))
+        for row in csv.DictReader(rows, delimiter="\t"):
+            categories[row["cue"]].add(row["category"])
+    return {cue: frozenset(cats) for cue, cats in categories.items()}
+
+
+def _forms(token: Token) -> tuple[str, ...]:
+    """Lower-case word, lemma and the parts of a hyphenated word ("anti-proliferative" → anti)."""
+    word = token.lower_
+    forms = [word, token.lemma_.lower()]
+    if "-" in word:
+        forms.append(word.split("-")[0])
+    if word.startswith("anti") and word != "anti":
+        forms.append("anti")
+    # Crude suffix stripping so "inhibited"/"inhibiting" find "inhibit" without a lemmatizer.
+    for suffix in ("ed", "ing", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            forms.extend([stem, stem + "e"])
+    return tuple(forms)
+
+
+def categories(token: Token) -> frozenset[str]:
+    """All cue categories a token signals."""
+    lexicon = cue_lexicon()
+    found: set[str] = set()
+    for form in _forms(token):
+        found |= lexicon.get(form, frozenset())
+    return frozenset(found)
+
+
+def has_category(token: Token, category: str) -> bool:
+    return category in categories(token)
+
+
+def interaction_of(token: Token) -> str | None:
+    """The drug→target interaction a token signals, if any (first in lexicon priority)."""
+    cats = categories(token)
+    for category, interaction in TARGET_INTERACTIONS.items():
+        if category in cats:
+            return interaction
+    return None
+
+
+def effect_of(token: Token) -> str | None:
+    """The drug→outcome effect direction a token signals, if any."""
+    cats = categories(token)
+    for category, effect in OUTCOME_EFFECTS.items():
+        if category in cats:
+            return effect
+    return None

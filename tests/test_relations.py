@@ -1,0 +1,143 @@
+"""Relation rules on small hand-made sentences whose entities are set by hand.
+
+The entities are given, so these tests check the relation rules alone, not the tagger.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from spacy.tokens import Span
+
+from pipeline.nlp.annotate import register_extensions
+from pipeline.nlp.model import load_nlp
+from pipeline.records import Triple
+from pipeline.relations.assemble import assemble
+from pipeline.relations.sentence import find_statements, is_hedged
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    register_extensions()
+    return load_nlp()
+
+
+def tagged(nlp, text: str, entities: list[tuple[str, str, str]]):
+    """Parse ``text`` and tag each (surface, label, canonical) at its first free occurrence."""
+    doc = nlp(text)
+    spans, used = [], set()
+    for surface, label, canonical in entities:
+        for match in re.finditer(re.escape(surface), text):
+            if match.start() not in used:
+                used.add(match.start())
+                span = doc.char_span(match.start(), match.end(), label=label)
+                assert span is not None, surface
+                span._.canonical = canonical
+                spans.append(span)
+                break
+    doc.ents = sorted(spans, key=lambda s: s.start)
+    return doc[:]
+
+
+def facts(findings):
+    return {(f.drug._.canonical, f.target, f.outcome, f.effect, f.negated) for f in findings}
+
+
+def test_verb_cue_drug_inhibits_target_and_outcome(nlp):
+    sent = tagged(nlp, "Gefitinib inhibits EGFR and suppresses proliferation of lung cancer cells.",
+                  [("Gefitinib", "DRUG", "gefitinib"), ("EGFR", "GENE_OR_PROTEIN", "EGFR"),
+                   ("proliferation", "OUTCOME", "proliferation")])
+    assert facts(find_statements(sent)) == {("gefitinib", "EGFR", "proliferation", "decreases", False)}
+
+
+def test_induced_outcome_and_passive_order(nlp):
+    sent = tagged(nlp, "Apoptosis induced by cisplatin was enhanced in resistant cells.",
+                  [("Apoptosis", "OUTCOME", "apoptosis"), ("cisplatin", "DRUG", "cisplatin")])
+    assert facts(find_statements(sent)) == {("cisplatin", None, "apoptosis", "increases", False)}
+
+
+def test_class_apposition_gives_target(nlp):
+    sent = tagged(nlp, "Trametinib, a MEK inhibitor, was tested in melanoma.",
+                  [("Trametinib", "DRUG", "trametinib"), ("MEK inhibitor", "DRUG", "mek inhibitor")])
+    findings = find_statements(sent)
+    assert facts(findings) == {("trametinib", "MEK", None, None, False)}
+    assert findings[0].rule == "target-class-apposition"
+
+
+def test_class_as_agent_carries_its_target(nlp):
+    sent = tagged(nlp, "mTOR inhibitors reduce tumor growth in xenografts.",
+                  [("mTOR inhibitors", "DRUG", "mtor inhibitor"), ("tumor growth", "OUTCOME", "tumor growth")])
+    assert facts(find_statements(sent)) == {("mtor inhibitor", "MTOR", "tumor growth", "decreases", False)}
+
+
+def test_coordinated_drugs_give_one_record_each(nlp):
+    sent = tagged(nlp, "Quercetin, curcumin and resveratrol inhibit migration of glioma cells.",
+                  [("Quercetin", "DRUG", "quercetin"), ("curcumin", "DRUG", "curcumin"),
+                   ("resveratrol", "DRUG", "resveratrol"), ("migration", "OUTCOME", "migration")])
+    drugs = {f[0] for f in facts(find_statements(sent))}
+    assert drugs == {"quercetin", "curcumin", "resveratrol"}
+
+
+def test_combination_partner_goes_to_combined_with(nlp):
+    sent = tagged(nlp, "Sorafenib plus erlotinib improved progression-free survival in these patients.",
+                  [("Sorafenib", "DRUG", "sorafenib"), ("erlotinib", "DRUG", "erlotinib"),
+                   ("progression-free survival", "OUTCOME", "progression-free survival")])
+    findings = find_statements(sent)
+    assert len(findings) == 1
+    assert findings[0].drug._.canonical == "sorafenib"
+    assert [p._.canonical for p in findings[0].combined_with] == ["erlotinib"]
+    assert findings[0].effect == "increases"
+
+
+def test_negation_gives_no_effect(nlp):
+    sent = tagged(nlp, "Adding bevacizumab did not improve overall survival.",
+                  [("bevacizumab", "DRUG", "bevacizumab"), ("overall survival", "OUTCOME", "overall survival")])
+    assert facts(find_statements(sent)) == {("bevacizumab", None, "overall survival", "no_effect", True)}
+
+
+def test_pathway_chain_is_one_target(nlp):
+    sent = tagged(nlp, "Metformin blocks the AMPK/mTOR pathway in breast cancer cells.",
+                  [("Metformin", "DRUG", "metformin"), ("AMPK", "GENE_OR_PROTEIN", "AMPK"),
+                   ("mTOR", "GENE_OR_PROTEIN", "MTOR")])
+    assert facts(find_statements(sent)) == {("metformin", "AMPK/MTOR", None, None, False)}
+
+
+def test_no_drug_no_statement(nlp):
+    sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
+                  [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),
+                   ("proliferation", "OUTCOME", "proliferation")])
+    assert find_statements(sent) == []
+
+
+def test_drug_and_outcome_without_any_cue_is_not_a_statement(nlp):
+    sent = tagged(nlp, "Paclitaxel was given to patients whose apoptosis markers were measured.",
+                  [("Paclitaxel", "DRUG", "paclitaxel"), ("apoptosis", "OUTCOME", "apoptosis")])
+    assert find_statements(sent) == []
+
+
+@pytest.mark.parametrize("text,hedged", [
+    ("These data suggest that X may inhibit growth.", True),
+    ("X could be a promising agent.", True),
+    ("X inhibited growth in all models.", False),
+])
+def test_hedging(nlp, text, hedged):
+    assert is_hedged(nlp(text)[:]) is hedged
+
+
+def _t(drug, target, outcome, effect, evidence, negated=False):
+    return Triple(doc="d", drug=drug, target=target, outcome=outcome, effect=effect,
+                  interaction="inhibits" if target else None, evidence=evidence, rule="r",
+                  negated=negated, start=0, end=len(evidence))
+
+
+def test_assembly_merges_and_infers_target_only_in_the_view():
+    statements = [
+        _t("x", None, "apoptosis", "increases", "X induced apoptosis."),
+        _t("x", None, "apoptosis", "increases", "Apoptosis was induced by X."),
+        _t("x", "MTOR", None, None, "X inhibits mTOR."),
+    ]
+    view = {(a.drug, a.target, a.outcome): a for a in assemble(statements)}
+    merged = view[("x", "MTOR", "apoptosis")]
+    assert merged.count == 2 and merged.target_inferred and len(merged.evidence) == 2
+    assert statements[0].target is None  # statement-level records are untouched
