@@ -144,38 +144,46 @@ def _coverage(words: list[Word], lo: int, hi: int) -> np.ndarray:
     return np.cumsum(diff)[:-1]
 
 
-def _empty_runs(cov: np.ndarray, min_width: int) -> list[tuple[int, int]]:
-    """Runs of bins with zero coverage at least ``min_width`` wide, as [start, end)."""
-    empty = np.concatenate(([False], cov <= 0, [False]))
-    edges = np.flatnonzero(np.diff(empty.astype(np.int8)))
+def _low_runs(cov: np.ndarray, limit: float, min_width: int) -> list[tuple[int, int]]:
+    """Runs of bins with coverage at most ``limit``, at least ``min_width`` wide, as [start, end)."""
+    low = np.concatenate(([False], cov <= limit, [False]))
+    edges = np.flatnonzero(np.diff(low.astype(np.int8)))
     starts, ends = edges[::2], edges[1::2]
     return [(int(s), int(e)) for s, e in zip(starts, ends) if e - s >= min_width]
 
 
 def split_side_notes(words: list[Word], body_size: float) -> tuple[list[Word], list[list[Word]]]:
-    """Separate narrow edge strips (margin notes) from the main text block.
+    """Separate narrow edge strips (margin notes, sidebars) from the main text block.
 
-    A strip qualifies when a full-height vertical gutter separates it from the rest, it lies at
-    the left or right edge, and it is much narrower than the main block.
+    A strip qualifies when a vertical gutter crossed only by a few lines (a title, a running
+    head) separates it from the rest, it lies at the left or right edge, and it is much
+    narrower than the main block. Words crossing the gutter stay in the main block.
     """
     if len(words) < 20:
         return words, []
     lo = int(min(w.x0 for w in words))
     hi = int(np.ceil(max(w.x1 for w in words))) + 1
     cov = _coverage(words, lo, hi)
-    runs = _empty_runs(cov, max(6, int(body_size)))
-    if not runs:
-        return words, []
-    cuts = [lo] + [lo + (s + e) // 2 for s, e in runs] + [hi]
-    strips = [[w for w in words if a <= (w.x0 + w.x1) / 2 < b] for a, b in zip(cuts, cuts[1:])]
-    widths = [b - a for a, b in zip(cuts, cuts[1:])]
+    positive = cov[cov > 0]
+    limit = 0.1 * float(np.median(positive)) if positive.size else 0.0
+    runs = _low_runs(cov, limit, max(4, int(0.5 * body_size)))
     total = hi - lo
     notes: list[list[Word]] = []
-    for idx in (0, len(strips) - 1):
-        strip = strips[idx]
-        if not strip or widths[idx] > 0.3 * total or len(strips) < 2:
+    # Only the outermost low run on each side can cut off an edge strip.
+    inner = [(s, e) for s, e in runs if s > 0 and e < total]
+    candidates = []
+    if inner:
+        candidates.append(("left", inner[0]))
+        candidates.append(("right", inner[-1]))
+    for side, (s, e) in candidates:
+        cut0, cut1 = lo + s, lo + e
+        if side == "left" and cut0 - lo < 0.3 * total:
+            strip = [w for w in words if w.x1 <= cut1 and (w.x0 + w.x1) / 2 < cut0 + 1]
+        elif side == "right" and hi - cut1 < 0.3 * total:
+            strip = [w for w in words if w.x0 >= cut0 and (w.x0 + w.x1) / 2 > cut1 - 1]
+        else:
             continue
-        if len(strip) < len(words) - len(strip):
+        if strip and len(strip) < 0.5 * len(words) and strip not in notes:
             notes.append(strip)
     if not notes:
         return words, []
@@ -186,37 +194,38 @@ def split_side_notes(words: list[Word], body_size: float) -> tuple[list[Word], l
 def find_gutter(words: list[Word], body_size: float) -> tuple[float, float] | None:
     """The column gutter of a two-column text block, or None for a single column.
 
-    The gutter is the x-range in the middle of the block least covered by text; only
-    full-width bands may cross it, so it must be far less covered than the columns.
+    Evidence is counted per text row: a row of a two-column band has a wide gap at the
+    gutter with text on both sides, while full-width rows (title, abstract, wide figures)
+    cross it. The gutter is the x-range in the middle of the block where most rows have
+    such a gap; at least a few rows must show it.
     """
     if len(words) < 40:
         return None
     lo = int(min(w.x0 for w in words))
     hi = int(np.ceil(max(w.x1 for w in words))) + 1
-    cov = _coverage(words, lo, hi)
     width = hi - lo
+    min_gap = max(3.0, 0.8 * body_size)
+    gaps = np.zeros(width + 1)
+    rows = 0
+    for line in group_lines(words):
+        ws = line.words
+        for a, b in zip(ws, ws[1:]):
+            if b.x0 - a.x1 >= min_gap:
+                gaps[int(np.ceil(a.x1)) - lo] += 1
+                gaps[int(b.x0) - lo] -= 1
+        rows += 1
+    counts = np.cumsum(gaps)[:-1]
     a, b = int(0.3 * width), int(0.7 * width)
-    if b - a < 4:
+    mid = counts[a:b]
+    if mid.size == 0:
         return None
-    mid = cov[a:b]
-    cmin = float(mid.min())
-    col_level = float(np.median(cov[cov > 0])) if np.any(cov > 0) else 0.0
-    if cmin > 0.5 * col_level:
+    best = float(mid.max())
+    if best < max(4.0, 0.1 * rows):
         return None
-    low = mid <= cmin + 0.05 * col_level
-    centre = int(np.argmin(mid))
-    s = e = centre
-    while s > 0 and low[s - 1]:
-        s -= 1
-    while e < len(low) - 1 and low[e + 1]:
-        e += 1
-    g0, g1 = lo + a + s, lo + a + e + 1
-    if g1 - g0 < max(3.0, 0.4 * body_size):
-        return None
-    left = sum(1 for w in words if w.x1 <= g0)
-    right = sum(1 for w in words if w.x0 >= g1)
-    if min(left, right) < 0.15 * len(words):
-        return None
+    runs = _low_runs(-mid, -0.8 * best, 1)  # runs where at least 80% of the best count hold
+    s, e = max(runs, key=lambda r: (r[1] - r[0]) * float(mid[r[0] : r[1]].mean()))
+    g0, g1 = lo + a + s, lo + a + e
+    # Widen to the full empty range of the rows showing the gap (the run may be clipped).
     return float(g0), float(g1)
 
 

@@ -26,7 +26,10 @@ from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables
 from pipeline.records import Block, Caption, Document, Reference, Section, Table
 
 INGEST_VERSION = "pdf-1"
-EDGE_ZONE = 0.09  # fraction of the page height where running heads and footers live
+EDGE_ZONE = 0.09
+# Gap (as a fraction of font size) that starts a new word. pdfplumber's fixed 3 pt glues
+# words of tightly set PDFs that carry no space characters; letter gaps are far below this.
+X_TOLERANCE_RATIO = 0.15
 
 _CAPTION = re.compile(
     r"^(?P<label>(?P<kind>fig(?:ure)?s?\.?|table|scheme|box)\s*S?\d+[A-Za-z]?)(?P<after>[\s.:|—–-]|$)",
@@ -106,7 +109,9 @@ def _light(color) -> bool:
 
 def _read_page(page, number: int, removed: list[str]) -> _Page:
     raw = page.extract_words(
-        use_text_flow=False, extra_attrs=["size", "fontname", "non_stroking_color"]
+        use_text_flow=False,
+        x_tolerance_ratio=X_TOLERANCE_RATIO,
+        extra_attrs=["size", "fontname", "non_stroking_color"]
     )
     kept = []
     for r in raw:
@@ -171,18 +176,24 @@ def _body_size(pages: list[_Page]) -> float:
 
 
 def _is_heading(line: Line, body: float) -> bool:
+    """Short line set apart by a larger size, bold face, numbering or capitals."""
     text = line.text.strip()
     n_words = len(text.split())
     if n_words == 0 or n_words > 14 or not re.search(r"[A-Za-z]", text):
         return False
-    if text.endswith((",", ";")) or (text.endswith(".") and not _NUMBERED_HEADING.match(text)):
-        if not (text.endswith(".") and line.size >= body + 1):
-            return False
-    if line.size >= body + 1.0:
+    if _REFERENCES.match(text):
         return True
-    letters = re.sub(r"[^A-Za-z]", "", text)
+    larger = line.size >= body + 1.0
+    if text.endswith((",", ";")) or (text.endswith(".") and not larger and not _NUMBERED_HEADING.match(text)):
+        return False
+    # A line running to the column's right edge is body text, whatever its face.
+    if not larger and line.x1 > line.col_x1 - line.size:
+        return False
+    if larger:
+        return True
     if line.bold and line.size >= body - 0.6:
         return True
+    letters = re.sub(r"[^A-Za-z]", "", text)
     return len(letters) >= 4 and letters.isupper() and n_words <= 8 and line.size >= body - 0.6
 
 
@@ -221,7 +232,11 @@ def _paragraphs(lines: list[Line], body: float) -> list[_Para]:
                 if same_style and line.top - prev.bottom < gap_limit + 0.5 * body:
                     last.lines.append(line)
                     continue
-            elif kind == last.kind == "paragraph" and not _starts_paragraph(prev, line, gap_limit):
+            elif (
+                kind == last.kind == "paragraph"
+                and not _starts_paragraph(prev, line, gap_limit)
+                and not _caption_start(line, body)
+            ):
                 last.lines.append(line)
                 continue
         paras.append(_Para([line], kind))
@@ -360,7 +375,7 @@ def _assemble(
                 ref_paras.append(p)
                 continue
         m = _CAPTION.match(p.text)
-        if m and p.kind != "title" and _caption_like(p, m, body):
+        if m and p.kind != "title" and _caption_start(p.lines[0], body):
             kind = "table" if m.group("kind").lower().startswith("table") else "figure"
             label = " ".join(m.group("label").split())
             captions.append(Caption(kind=kind, label=label, text=p.text, page=p.lines[0].page))
@@ -424,11 +439,13 @@ def _assemble(
     )
 
 
-def _caption_like(p: _Para, m: re.Match, body: float) -> bool:
-    """A label at paragraph start is a caption if set off by punctuation, bold or small print."""
-    first = p.lines[0]
+def _caption_start(line: Line, body: float) -> bool:
+    """A line opening with "Figure 2:", a bold "Table 1" or a small-print label starts a caption."""
+    m = _CAPTION.match(line.text)
+    if not m:
+        return False
     after = m.group("after")
-    return bool(after and after.strip()) or first.words[0].bold or first.size < body - 0.3 or not after
+    return bool(after.strip()) or not after or line.words[0].bold or line.size < body - 0.3
 
 
 def _close_sections(sections: list[Section], text_end: int) -> None:
