@@ -107,7 +107,9 @@ def _where(record: dict, gold: bool, pdf_href: str | None) -> str:
         return f'page {esc(page)} · <a href="{esc(pdf_href)}#page={esc(page)}">open PDF page</a>'
     if page is not None:
         return f"page {esc(page)}"
-    return f"chars {esc(record.get('start'))}–{esc(record.get('end'))}"
+    if record.get("start") is not None:
+        return f"chars {esc(record.get('start'))}–{esc(record.get('end'))}"
+    return "no page or offsets given"
 
 
 def _error(css: str, tag: str, record: dict, kind: str, gold: bool, pdf_href: str | None) -> str:

@@ -22,6 +22,13 @@ def _value(x: float | None) -> float:
     return math.nan if x is None else x  # undefined ratios are gaps, not zeros
 
 
+def _top_legend(ax) -> None:
+    """Room above 1.0 for a one-row legend, so it never hides a bar."""
+    ax.set_ylim(0, 1.22)
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.legend(fontsize=7, loc="upper center", ncol=4, frameon=False)
+
+
 def _prf_bars(ax, groups: dict[str, dict], title: str) -> None:
     """Grouped P/R/F1 bars, one group per key of ``groups`` (each a Counts.as_dict())."""
     names = list(groups)
@@ -30,8 +37,11 @@ def _prf_bars(ax, groups: dict[str, dict], title: str) -> None:
         xs = [j + (i - 1) * width for j in range(len(names))]
         ax.bar(xs, [_value(groups[n][metric]) for n in names], width, label=metric,
                color=COLORS[metric])
-    ax.set_xticks(range(len(names)), [n[:18] for n in names], rotation=20, ha="right", fontsize=8)
-    ax.set_ylim(0, 1.05)
+        for x, y in zip(xs, [groups[n][metric] for n in names]):
+            if y is None:  # undefined (0/0): say so instead of leaving an unexplained gap
+                ax.text(x, 0.02, "n/a", ha="center", rotation=90, fontsize=7, color="#777")
+    ax.set_xticks(range(len(names)), names, rotation=15, ha="right", fontsize=8)
+    _top_legend(ax)
     ax.set_title(title, fontsize=10)
     ax.grid(axis="y", alpha=0.3)
 
@@ -45,7 +55,6 @@ def prf_by_document(metrics: dict[str, dict]) -> str:
                   f"{label}: triples (lenient) per document")
         _prf_bars(axes[row][1], {d: v["matched"] for d, v in m["stats"]["by_doc"].items()},
                   f"{label}: trial statistics per document")
-    axes[0][0].legend(fontsize=8, loc="upper right")
     figure.tight_layout()
     return _data_uri(figure)
 
@@ -55,10 +64,9 @@ def prf_by_type(metrics: dict[str, dict]) -> str:
     figure = Figure(figsize=(5 * len(metrics), 3.4))
     axes = figure.subplots(1, len(metrics), squeeze=False)[0]
     for ax, (label, m) in zip(axes, metrics.items()):
-        groups = {f"{kind.replace('_', '–')} {mode}": modes[mode]
+        groups = {f"{kind.replace('_', '–')}\n{mode}": modes[mode]
                   for kind, modes in m["triples"]["by_type"].items() for mode in ("lenient", "strict")}
         _prf_bars(ax, groups, f"{label}: triples per relation type")
-    axes[0].legend(fontsize=8, loc="upper right")
     figure.tight_layout()
     return _data_uri(figure)
 
@@ -94,11 +102,10 @@ def field_accuracy(metrics: dict[str, dict], kind: str) -> str:
         xs = [j + i * width - 0.4 + width / 2 for j in range(len(fields))]
         ax.bar(xs, [_value(m[kind]["fields"][f]["accuracy"]) for f in fields], width, label=label)
     ax.set_xticks(range(len(fields)), fields, fontsize=8)
-    ax.set_ylim(0, 1.05)
+    _top_legend(ax)
     ax.set_ylabel("accuracy on matched pairs", fontsize=8)
     ax.set_title(f"{'trial statistic' if kind == 'stats' else 'triple'} field accuracy", fontsize=10)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8)
     figure.tight_layout()
     return _data_uri(figure)
 
@@ -114,7 +121,7 @@ def score_history(history: list[dict]) -> str:
     ax = figure.subplots()
     for name, values in sorted(series.items()):
         ax.plot(range(len(runs)), [_value(values.get(r)) for r in runs], marker="o", label=name)
-    times = {row["run_id"]: row["at"][:16].replace("T", " ") for row in history}
+    times = {row["run_id"]: row["at"][:19].replace("T", " ") for row in history}
     ax.set_xticks(range(len(runs)), [times[r] for r in runs], rotation=20, ha="right", fontsize=7)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("F1", fontsize=8)
