@@ -83,3 +83,30 @@ def test_find_numbers_offsets_and_no_identifier_parts():
 
 def test_strip_latex():
     assert strip_latex("($p = 0.02$) and $\\alpha$") == "(p = 0.02) and \\alpha"
+
+
+# --------------------------------------------------------------------------- located statistics
+
+from pipeline.stats.numbers import find_cis, find_hrs, find_p_values  # noqa: E402
+
+
+def test_find_hrs_returns_each_ratio_with_offsets():
+    text = "overall (HR = 0.52; 95% CI, 0.40–0.70) and in women (hazard ratio 0.61)"
+    found = find_hrs(text)
+    assert [h.value for h in found] == [0.52, 0.61]
+    assert text[found[0].start:found[0].end].startswith("HR")
+
+
+def test_find_cis_reads_spelled_out_interval_with_abbreviation():
+    found = find_cis("a rate of 12% [95% confidence interval (CI), 3.1–25.4]")
+    assert [c.value for c in found] == [(3.1, 25.4)]
+
+
+@given(decimals, decimals, dashes)
+def test_find_cis_agrees_with_parse_ci(low, high, dash):
+    text = f"HR 0.5 (95% CI, {low:.2f}{dash}{high:.2f})"
+    assert find_cis(text)[0].value == parse_ci(text)
+
+
+def test_find_p_values_keeps_every_value_in_order():
+    assert [p.value for p in find_p_values("(p = 0.04 and P < 0.001, respectively)")] == ["0.04", "<0.001"]

@@ -123,3 +123,51 @@ def parse_hr(text: str) -> float | None:
     """The hazard ratio in ``text``: "hazard ratio = 0.77", "HR 0.35", "HR: 0.35"."""
     match = _HR_RE.search(strip_latex(text))
     return parse_number(match.group(1)) if match else None
+
+
+# --------------------------------------------------------------------------- located statistics
+# The span finders below return every match with its offsets, so that a sentence holding several
+# hazard ratios or p-values can attach each to the value it follows. They expect text without
+# LaTeX (callers blank markup first, keeping offsets).
+
+# Like _CI_RE, but also accepts the spelled-out "confidence interval (CI)" form.
+_CI_SPAN_RE = re.compile(
+    rf"(?:9[05]|99)\s*%\s*(?:CI|confidence interval(?:\s*\(CI\))?)\s*[,:=]?\s*\[?\(?\s*({NUMBER})"
+    rf"\s*(?:%|months?|weeks?|days?)?{_RANGE_SEP}({NUMBER})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A parsed statistic and the character span it was read from."""
+
+    value: float | tuple[float, float] | str
+    start: int
+    end: int
+
+
+def _format_p(match: re.Match[str]) -> str:
+    sign = {"=": "", "<=": "≤", ">=": "≥", "\\le": "≤", "\\leq": "≤", "\\ge": "≥", "\\geq": "≥"}.get(
+        match.group(1), match.group(1)
+    )
+    value = re.sub(r"\s+", "", match.group(2)).replace(MINUS, "-").replace("\u00b7", ".")
+    return f"{sign}{value}"
+
+
+def find_hrs(text: str) -> list[Located]:
+    """Every hazard ratio in ``text`` (value: float)."""
+    return [Located(parse_number(m.group(1)), m.start(), m.end()) for m in _HR_RE.finditer(text)]
+
+
+def find_cis(text: str) -> list[Located]:
+    """Every confidence interval in ``text`` (value: (low, high))."""
+    return [
+        Located((parse_number(m.group(1)), parse_number(m.group(2))), m.start(), m.end())
+        for m in _CI_SPAN_RE.finditer(text)
+    ]
+
+
+def find_p_values(text: str) -> list[Located]:
+    """Every p-value in ``text`` as written without "p =" (value: str, e.g. "<0.001")."""
+    return [Located(_format_p(m), m.start(), m.end()) for m in _P_RE.finditer(text)]

@@ -1,0 +1,314 @@
+"""Read trial statistics out of one sentence (or one free-text table cell).
+
+A sentence is scanned for measure mentions (``vocabulary.MEASURES``) and for values (a number
+with a unit: months, weeks, %; bare numbers only for scores). Each measure takes the closest
+value of a compatible kind, without reaching across another measure or a clause boundary; a
+second value after a comparison cue ("vs.", "compared with") becomes ``comparator_value``.
+Hazard ratios, confidence intervals and p-values attach to the value they follow; left over,
+they become ``hr`` and ``p_score`` findings of their own.
+
+Alongside, the field parsers (phase, patient count, dose, study) read context from text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from pipeline.stats.numbers import NUMBER, Located, find_cis, find_hrs, find_p_values, parse_number
+from pipeline.stats.vocabulary import COMPARISON_CUE, UNIT_KIND, UNITS, Measure, find_measures
+
+# A value may sit this far after / before its measure (characters between them).
+_AFTER_WINDOW = 70
+_BEFORE_WINDOW = 50
+_BEFORE_PENALTY = 10
+_BOUNDARY_PENALTY = 60
+# Clause boundaries between a measure and a value make the pairing unlikely.
+_BOUNDARY = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\bwhile\b|\bwhereas\b|\bbut\b")
+
+_UNIT_RE = r"(?:%|percent\b|months?\b|mo\b\.?|weeks?\b|wks?\b|years?\b)"
+# A list of numbers sharing one unit: "11.0 vs. 4.6 months", "4.8 and 6.7%".
+_VALUE_LIST_RE = re.compile(
+    rf"(?<![\w.\-\u2013/])({NUMBER}(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUMBER})*)\s*({_UNIT_RE})?(?![\w\u2013-]*\d)"
+)
+_LIST_ITEM_RE = re.compile(NUMBER)
+# What may stand between a value and its own CI: its unit and an opening bracket.
+_VALUE_TAIL = re.compile(r"\s*(?:%|[A-Za-z.]+)?\s*[\[(,;]?\s*")
+# Markup that must not reach the parsers; replaced by spaces so offsets stay put.
+_MARKUP_RE = re.compile(r"<[^>]{1,10}>|\$|\\(?:leq?|geq?|pm|times|%)")
+_MARKUP_SYMBOLS = {"\\le": "≤", "\\leq": "≤", "\\ge": "≥", "\\geq": "≥", "\\%": "%", "\\pm": "±", "\\times": "×"}
+
+# Spans that hold numbers which are never measure values.
+_NOT_VALUES = re.compile(
+    r"(?i)(?:9[05]|99)\s*%\s*(?:CI|confidence)"  # the level of a confidence interval
+    rf"|{NUMBER}\s*(?:[\u2013\u2014-]|to)\s*{NUMBER}"  # ranges (CIs in brackets, dose ranges)
+    r"|\bgrade\s*\d"
+    r"|\(\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\)"  # citation numbers "(105)", "(44, 67)"
+)
+
+_PHASE_RE = re.compile(
+    r"(?i)\bphase[\s-]*(IV|III|II|I|[1-4])(?:\s*([ab])\b)?(?:\s*[/\u2013-]\s*(IV|III|II|I|[1-4])\b)?"
+)
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+_N_RE = re.compile(
+    rf"(?i)\b(?:n\s*=\s*({NUMBER})|(?:out\s+of|of)\s+({NUMBER})\s+patients|({NUMBER})\s+(?:[\w'-]+\s+){{0,3}}?"
+    r"(?:patients|participants|subjects|cases))"
+)
+_DOSE_RE = re.compile(
+    rf"(?i)({NUMBER}(?:\s*(?:,|or|and|to|[\u2013-])\s*{NUMBER})*\s*(?:mg|µg|μg|mcg|g|mCi|GBq)\b"
+    r"(?:\s*/\s*(?:m\s*2|m²|kg|day|d|week|wk|w)\b)?"
+    r"(?:\s+(?:once\s+|twice\s+)?(?:daily|weekly|monthly|per\s+day|a\s+day|per\s+week|every\s+\d+\s+(?:days?|weeks?|d)))?)"
+)
+_AUTHOR_RE = re.compile(r"\b([A-Z][a-zA-Z'\u00c0-\u017f-]+(?:\s+(?:and|&)\s+[A-Z][a-z]+)?\s+et\s+al\.?)")
+_TRIAL_RE = re.compile(r"\b(?!(?:PHASE|GRADE|STAGE|TABLE|FIGURE|TYPE|CLASS)\b)([A-Z][A-Z0-9]{3,}(?:[- ](?:\d{1,3}|IV|III|II|I)\b))")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number with its unit (None for bare numbers) and span in the sentence."""
+
+    number: float
+    unit: str | None
+    kind: str  # "time", "percent" or "score"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One statistic read from a sentence, before context (study, drug, ...) is added."""
+
+    measure: str
+    value: float | None
+    unit: str | None
+    anchor: int  # where in the sentence the measure (or ratio) was mentioned
+    rule: str
+    comparator_value: float | None = None
+    hr: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: str | None = None
+    end: int = 0  # end of the last piece read (value, ratio or interval)
+
+
+def blank_markup(text: str) -> str:
+    """Replace LaTeX dollars, inline HTML tags and TeX commands by spaces (or a symbol + spaces).
+
+    Keeps the length, so offsets into the result are offsets into ``text``.
+    """
+
+    def blank(match: re.Match[str]) -> str:
+        symbol = _MARKUP_SYMBOLS.get(match.group(), "")
+        return symbol.ljust(len(match.group()))
+
+    return _MARKUP_RE.sub(blank, text)
+
+
+def find_values(text: str) -> list[Value]:
+    """Values in ``text``: numbers with a unit, and bare numbers (kind "score")."""
+    masked = _NOT_VALUES.sub(lambda m: " " * len(m.group()), text)
+    values = []
+    for match in _VALUE_LIST_RE.finditer(masked):
+        unit_word = (match.group(2) or "").lower().rstrip(".")
+        unit = UNITS.get(unit_word) if unit_word else None
+        kind = UNIT_KIND.get(unit or "", "time" if unit_word.startswith("year") else "score")
+        for item in _LIST_ITEM_RE.finditer(match.group(1)):
+            start = match.start(1) + item.start()
+            values.append(Value(parse_number(item.group()), unit, kind, start, start + len(item.group())))
+    return values
+
+
+def _pair_cost(text: str, measure_span: tuple[int, int], value: Value, others: list[tuple[int, int]]) -> int | None:
+    """Cost of reading ``value`` as the value of the measure at ``measure_span`` (None: impossible)."""
+    start, end = measure_span
+    after = value.start >= end
+    lo, hi = (end, value.start) if after else (value.end, start)
+    if any(lo <= o_start < hi for o_start, _ in others):
+        return None
+    gap = text[lo:hi]
+    if len(gap) > (_AFTER_WINDOW if after else _BEFORE_WINDOW):
+        return None
+    if not after and re.fullmatch(rf"\s*{_UNIT_RE}?\s*", gap):
+        return 0  # "94% AE", "0.8 P score": a value written straight before its measure
+    cost = len(gap) + (0 if after else _BEFORE_PENALTY)
+    return cost + (_BOUNDARY_PENALTY if _BOUNDARY.search(gap) else 0)
+
+
+def _assign(text: str, mentions: list[tuple[Measure, int, int]], values: list[Value]) -> dict[int, int]:
+    """Greedy cheapest-first pairing: measure index → value index."""
+    spans = [(s, e) for _, s, e in mentions]
+    pairs = []
+    for mi, (measure, start, end) in enumerate(mentions):
+        others = [span for j, span in enumerate(spans) if j != mi]
+        for vi, value in enumerate(values):
+            if value.kind != measure.kind:
+                continue
+            cost = _pair_cost(text, (start, end), value, others)
+            if cost is not None:
+                pairs.append((cost, mi, vi))
+    chosen: dict[int, int] = {}
+    for _, mi, vi in sorted(pairs):
+        if mi not in chosen and vi not in chosen.values():
+            chosen[mi] = vi
+    return chosen
+
+
+def _next_mention(mentions: list[tuple[Measure, int, int]], after: int) -> int:
+    return min((s for _, s, _ in mentions if s >= after), default=10**9)
+
+
+def _extend(text: str, finding: Finding, value: Value, values: list[Value], used: set[int],
+            mentions: list[tuple[Measure, int, int]]) -> tuple[list[Finding], int]:
+    """Comparator value or same-measure subgroup values after ``value``; returns extra findings."""
+    limit = _next_mention(mentions, value.end)
+    extra: list[Finding] = []
+    last = value
+    for vi, other in enumerate(values):
+        if vi in used or other.start < last.end or other.start >= limit:
+            continue
+        if other.kind != value.kind:
+            break  # another kind of value in between: not this measure's list
+        gap = text[last.end:other.start]
+        if finding.comparator_value is None and not extra and COMPARISON_CUE.search(gap):
+            finding = replace(finding, comparator_value=other.number, rule=finding.rule + "+vs", end=other.end)
+        elif re.search(r"(?i)\brespectively\b", text) and len(gap) < 80 and not _BOUNDARY.search(gap.replace("respectively", "")):
+            extra.append(replace(finding, value=other.number, unit=other.unit, anchor=other.start,
+                                 rule=finding.rule + "+list", end=other.end))
+        else:
+            break
+        used.add(vi)
+        last = other
+    return [finding, *extra], last.end
+
+
+def parse_sentence(text: str, disabled: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every statistic one sentence reports, in text order.
+
+    ``disabled``: measure abbreviations the document uses with another meaning.
+    """
+    text = blank_markup(text)
+    mentions = find_measures(text, disabled)
+    values = find_values(text)
+    hrs, cis, ps = find_hrs(text), find_cis(text), find_p_values(text)
+    stat_spans = [(x.start, x.end) for x in (*hrs, *cis, *ps)]
+    values = [v for v in values if not any(s <= v.start < e for s, e in stat_spans)]
+    chosen = _assign(text, mentions, values)
+    used = set(chosen.values())
+    findings: list[Finding] = []
+    for mi, vi in sorted(chosen.items(), key=lambda item: values[item[1]].start):
+        measure, start, _ = mentions[mi]
+        value = values[vi]
+        base = Finding(measure.name, value.number, value.unit, start, f"sent:{measure.name}", end=value.end)
+        found, _ = _extend(text, base, value, values, used, mentions)
+        findings.extend(found)
+    findings = _attach_value_cis(text, _merge_comparisons(text, findings), cis)
+    return _attach_ratios(findings, hrs, cis, ps)
+
+
+def _merge_comparisons(text: str, findings: list[Finding]) -> list[Finding]:
+    """"PFS 19 months, superior to drug B (PFS 11 months)": a later same-measure value after a
+    comparison cue is the comparator arm, not a new record."""
+    out: list[Finding] = []
+    for finding in findings:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.measure == finding.measure and prev.comparator_value is None
+                and prev.unit == finding.unit and COMPARISON_CUE.search(text[prev.end:finding.anchor])):
+            out[-1] = replace(prev, comparator_value=finding.value, rule=prev.rule + "+vs", end=finding.end)
+            continue
+        out.append(finding)
+    return out
+
+
+def _attach_value_cis(text: str, findings: list[Finding], cis: list[Located]) -> list[Finding]:
+    """A CI right after a value (within a bracket's reach) is the CI of that value."""
+    out = []
+    for finding in findings:
+        ci = next((c for c in cis if c.start >= finding.end and _VALUE_TAIL.fullmatch(text[finding.end:c.start])), None)
+        if ci is not None and finding.hr is None:
+            low, high = ci.value  # type: ignore[misc]
+            finding = replace(finding, ci_low=low, ci_high=high, end=ci.end)
+        out.append(finding)
+    return out
+
+
+def _attach_ratios(findings: list[Finding], hrs: list[Located], cis: list[Located], ps: list[Located]) -> list[Finding]:
+    """Give hazard ratios, their CIs and p-values to the findings they follow, or findings of their own."""
+    used_cis = {(f.ci_low, f.ci_high) for f in findings if f.ci_low is not None}
+    ratios: list[Finding] = []
+    for i, hr in enumerate(hrs):
+        stop = hrs[i + 1].start if i + 1 < len(hrs) else 10**9
+        ci = next((c for c in cis if hr.end <= c.start < min(stop, hr.end + 40)), None)
+        low, high = ci.value if ci else (None, None)  # type: ignore[misc]
+        ratios.append(Finding("hr", None, None, hr.start, "sent:hr", hr=float(hr.value),  # type: ignore[arg-type]
+                              ci_low=low, ci_high=high, end=ci.end if ci else hr.end))
+        if ci:
+            used_cis.add(ci.value)  # type: ignore[arg-type]
+    # The first ratio after a comparison of a time-to-event measure belongs to it.
+    out = list(findings)
+    for i, finding in enumerate(out):
+        if ratios and finding.measure in {"median_pfs", "median_os", "ttp"} and (
+            finding.comparator_value is not None or len(out) == 1
+        ) and ratios[0].anchor >= finding.anchor:
+            ratio = ratios.pop(0)
+            out[i] = replace(finding, hr=ratio.hr, ci_low=ratio.ci_low, ci_high=ratio.ci_high,
+                             rule=finding.rule + "+hr", end=max(finding.end, ratio.end))
+            break
+    out.extend(ratios)
+    out.sort(key=lambda f: f.anchor)
+    return _attach_p_values(out, ps)
+
+
+def _attach_p_values(findings: list[Finding], ps: list[Located]) -> list[Finding]:
+    """Each p-value goes to the nearest finding before it; with no finding it is a ``p_score``."""
+    out = list(findings)
+    for p in ps:
+        before = [i for i, f in enumerate(out) if f.anchor <= p.start and f.p_value is None and f.measure != "p_score"]
+        if before:
+            i = before[-1]
+            out[i] = replace(out[i], p_value=str(p.value))
+        elif not findings:
+            out.append(Finding("p_score", None, None, p.start, "sent:p", p_value=str(p.value), end=p.end))
+    return out
+
+
+# --------------------------------------------------------------------------- context fields
+
+
+def parse_phase(text: str) -> str | None:
+    """Trial phase normalized to Arabic: "phase III" → "3", "Phase I-II" → "1/2", "phase Ib" → "1b"."""
+    match = _PHASE_RE.search(text)
+    if not match:
+        return None
+    first = _ROMAN.get(match.group(1).upper(), match.group(1))
+    phase = first + (match.group(2) or "").lower()
+    if match.group(3):
+        phase += "/" + _ROMAN.get(match.group(3).upper(), match.group(3))
+    return phase
+
+
+def parse_n(text: str) -> int | None:
+    """Number of patients: "n = 43", "410 patients", "13 out of 21 patients" → 21."""
+    for match in _N_RE.finditer(text):
+        token = next(g for g in match.groups() if g)
+        value = parse_number(token)
+        if value >= 1 and value == int(value):
+            return int(value)
+    return None
+
+
+def parse_dose(text: str) -> str | None:
+    """The first dose as written: "10 mg daily", "25 mg/week", "150 mg/m2"."""
+    match = _DOSE_RE.search(blank_markup(text))
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else None
+
+
+def parse_study(text: str) -> str | None:
+    """A trial acronym ("ALPHA-2", "BETA-III" → "BETA-3") or "Author et al." in ``text``."""
+    trial = _TRIAL_RE.search(text)
+    if trial:
+        name, _, suffix = trial.group(1).replace(" ", "-").rpartition("-")
+        return f"{name}-{_ROMAN.get(suffix, suffix)}"
+    author = _AUTHOR_RE.search(text)
+    if author:
+        return re.sub(r"\s+", " ", author.group(1)).rstrip(".") + "."
+    return None

@@ -1,0 +1,174 @@
+"""Trial statistics from tables: map column headers to fields, then one record per measure per row.
+
+Headers are read with general synonyms (``vocabulary.HEADER_SYNONYMS``); a header naming a
+measure ("Median OS (months)", "Response rate") makes a measure column, a header such as
+"Results" or "Outcome" makes a free-text column read with the sentence parser. A measure
+written inside a cell ("6 (TTP)", "PFS-6 79%") overrides the column's measure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.records import Mention, Table, TrialStat
+from pipeline.stats.numbers import find_numbers
+from pipeline.stats.sentences import blank_markup, parse_dose, parse_phase, parse_sentence, parse_study
+from pipeline.stats.vocabulary import (
+    CONTROLS, RESULTS_HEADER, Measure, find_measures, header_field, measure_for_header,
+)
+
+# Cell → its entity mentions (DRUG, DISEASE, TRIAL); offsets into the cell text.
+CellAnnotator = Callable[[str], list[Mention]]
+
+_EMPTY = re.compile(r"(?i)^\s*(?:-+|\u2013|\u2014|n\.?a\.?|n/?a|ns|nr?/?e|none|)\s*$")
+_NOT_REACHED = re.compile(r"(?i)\b(?:not\s+reached|NR)\b")
+_CELL_BREAK = re.compile(r"(?i)<br\s*/?>")
+_GENERIC_DISEASES = frozenset({"cancer", "disease", "tumor", "carcinoma", "syndrome", "neoplasm", "disease progression"})
+
+
+@dataclass
+class Columns:
+    """What each column of a table holds."""
+
+    fields: dict[str, int] = field(default_factory=dict)  # field name → first column holding it
+    measures: dict[int, Measure] = field(default_factory=dict)  # column → measure
+    free_text: list[int] = field(default_factory=list)  # results columns in words
+
+
+def map_columns(headers: list[str]) -> Columns:
+    """Read the header cells: measure columns, free-text results columns and context fields."""
+    columns = Columns()
+    for index, header in enumerate(headers):
+        measure = measure_for_header(header)
+        if measure is not None:
+            columns.measures[index] = measure
+            continue
+        name = header_field(header)
+        if name is not None and name not in columns.fields:
+            columns.fields[name] = index
+        elif name is None and RESULTS_HEADER.search(header):
+            columns.free_text.append(index)
+    return columns
+
+
+def _header_texts(table: Table) -> list[str]:
+    width = max(len(row) for row in table.rows)
+    heads = table.rows[: max(table.header_rows, 1)]
+    return [" ".join(row[i] for row in heads if i < len(row)).strip() for i in range(width)]
+
+
+def _cell(row: list[str], columns: Columns, name: str) -> str:
+    index = columns.fields.get(name)
+    return row[index] if index is not None and index < len(row) else ""
+
+
+def _parts(cell: str) -> list[str]:
+    """A cell split at its line breaks, markup blanked, empty parts dropped."""
+    parts = [re.sub(r"\s+", " ", blank_markup(p)).strip() for p in _CELL_BREAK.split(cell)]
+    return [p for p in parts if p]
+
+
+def _unit_for(measure: Measure, header: str, cell: str) -> str | None:
+    if measure.kind == "percent" or "%" in cell:
+        return "%"
+    if measure.kind == "time":
+        return "weeks" if re.search(r"(?i)\bweeks?\b", header + " " + cell) else "months"
+    return None
+
+
+def _cell_values(part: str, measure: Measure, header: str, disabled: frozenset[str]) -> list[tuple[str, float | None, str | None]]:
+    """(measure, value, unit) read from one cell part of a measure column."""
+    if _EMPTY.match(part):
+        return []
+    findings = [f for f in parse_sentence(part, disabled) if f.value is not None]
+    if findings:
+        return [(f.measure, f.value, f.unit) for f in findings]
+    named = find_measures(part, disabled)
+    name = named[0][0].name if named and named[0][0].kind == measure.kind else measure.name
+    if _NOT_REACHED.search(part):
+        return [(name, None, _unit_for(measure, header, part))]
+    numbers = find_numbers(part)
+    if not numbers:
+        return []
+    return [(name, numbers[0].value, _unit_for(measure, header, part))]
+
+
+def _mentions(annotate: CellAnnotator, cell: str, label: str) -> list[str]:
+    if not cell.strip():
+        return []
+    seen: list[str] = []
+    for mention in annotate(re.sub(r"\s+", " ", blank_markup(cell))):
+        if mention.label == label and mention.canonical not in seen:
+            seen.append(mention.canonical)
+    return seen
+
+
+def _row_n(cell: str) -> int | None:
+    """Patients: the number leading each line of the cell, summed ("7 phase I<br>36 phase II" → 43)."""
+    total = 0
+    for part in _parts(cell):
+        numbers = find_numbers(part)
+        if numbers and part.startswith(numbers[0].text) and numbers[0].value == int(numbers[0].value):
+            total += int(numbers[0].value)
+    return total or None
+
+
+def _row_study(row: list[str], columns: Columns, annotate: CellAnnotator) -> str | None:
+    study_cell = _cell(row, columns, "study")
+    trials = _mentions(annotate, study_cell, "TRIAL")
+    if trials:
+        return trials[0]
+    return parse_study(study_cell) or parse_study(_cell(row, columns, "reference"))
+
+
+def _row_drugs(row: list[str], columns: Columns, annotate: CellAnnotator) -> tuple[str | None, list[str]]:
+    drug_cell, combination_cell = _cell(row, columns, "drug"), _cell(row, columns, "combination")
+    drugs = _mentions(annotate, drug_cell, "DRUG")
+    control = CONTROLS.search(drug_cell)
+    if not drugs and control:
+        drugs = [control.group(1).lower()]
+    partners = [d for d in _mentions(annotate, combination_cell, "DRUG") if d not in drugs]
+    return (drugs[0] if drugs else None), drugs[1:] + partners
+
+
+def _row_disease(row: list[str], columns: Columns, annotate: CellAnnotator) -> str | None:
+    diseases = [d for d in _mentions(annotate, _cell(row, columns, "disease"), "DISEASE") if d not in _GENERIC_DISEASES]
+    return diseases[0] if diseases else None
+
+
+def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:
+    """One record per measure per row of ``table`` (source "table")."""
+    headers = _header_texts(table)
+    columns = map_columns(headers)
+    if not columns.measures and not columns.free_text:
+        return []
+    records: list[TrialStat] = []
+    for row in table.rows[max(table.header_rows, 1):]:
+        results = [(i, m) for i, m in columns.measures.items() if i < len(row)]
+        texts = [i for i in columns.free_text if i < len(row)]
+        values = [
+            (name, value, unit, f"table:{headers[i]}")
+            for i, measure in results for part in _parts(row[i])
+            for name, value, unit in _cell_values(part, measure, headers[i], disabled)
+        ] + [
+            (f.measure, f.value, f.unit, f"table:{headers[i]}")
+            for i in texts for part in _parts(row[i]) for f in parse_sentence(part, disabled)
+        ]
+        if not values:
+            continue
+        drug, combined = _row_drugs(row, columns, annotate)
+        context = dict(
+            doc=doc_id, study=_row_study(row, columns, annotate),
+            phase=parse_phase(" ".join([_cell(row, columns, "phase"), _cell(row, columns, "study")]) ),
+            drug=drug, combined_with=combined, n=_row_n(_cell(row, columns, "n")),
+            dose=parse_dose(_cell(row, columns, "dose") or _cell(row, columns, "drug")),
+            disease=_row_disease(row, columns, annotate), source="table",
+            evidence=" | ".join(cell.strip() for cell in row), page=table.page,
+        )
+        records.extend(
+            TrialStat(**context, measure=name, value=value, unit=unit, rule=rule)
+            for name, value, unit, rule in values
+        )
+    return records
