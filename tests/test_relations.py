@@ -41,7 +41,7 @@ def tagged(nlp, text: str, entities: list[tuple[str, str, str]]):
 
 
 def facts(findings):
-    return {(f.drug._.canonical, f.target, f.outcome, f.effect, f.negated) for f in findings}
+    return {(f.agent.name, f.target, f.outcome, f.effect, f.negated) for f in findings}
 
 
 def test_verb_cue_drug_inhibits_target_and_outcome(nlp):
@@ -85,8 +85,8 @@ def test_combination_partner_goes_to_combined_with(nlp):
                    ("progression-free survival", "OUTCOME", "progression-free survival")])
     findings = find_statements(sent)
     assert len(findings) == 1
-    assert findings[0].drug._.canonical == "sorafenib"
-    assert [p._.canonical for p in findings[0].combined_with] == ["erlotinib"]
+    assert findings[0].agent.name == "sorafenib"
+    assert findings[0].agent.partners == ("erlotinib",)
     assert findings[0].effect == "increases"
 
 

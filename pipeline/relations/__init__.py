@@ -10,32 +10,51 @@ from pipeline.records import Triple
 
 
 def extract_triples(annotated) -> list[Triple]:
-    """Statement-level triples of an ``AnnotatedDocument``: one record per statement per sentence."""
-    from pipeline.relations.sentence import canonical, find_statements, is_hedged
+    """Statement-level triples of an ``AnnotatedDocument``: one record per statement per sentence.
+
+    Headings are not statements. The agent of a sentence is remembered within its paragraph so
+    that a following sentence saying "the drug …" can refer back to it.
+    """
+    from pipeline.relations.sentence import agents, find_statements, is_hedged
 
     document = annotated.doc
     default_context = _dominant_disease(annotated)
+    records = {s.start: s for s in annotated.sentences}
     triples: list[Triple] = []
-    sentences = {s.start: s for s in annotated.sentences}
+    antecedent, paragraph = None, None
     for sent in annotated.spacy_doc.sents:
-        record = sentences.get(sent.start_char)
-        hedged = is_hedged(sent)
-        context = _context(sent) or default_context
-        for finding in find_statements(sent):
-            triples.append(_triple(document.doc_id, finding, sent.text, hedged, context,
-                                   record.section if record else document.section_at(sent.start_char),
-                                   record.page if record else document.page_at(sent.start_char),
-                                   sent.start_char, sent.end_char, annotated))
-    triples.extend(_table_triples(annotated, default_context, canonical, find_statements, is_hedged))
+        block = _block_at(document, sent.start_char)
+        if block is not None and block.kind != "paragraph":
+            continue
+        if block is not paragraph:
+            antecedent, paragraph = None, block
+        record = records.get(sent.start_char)
+        findings = find_statements(sent, antecedent=antecedent)
+        hedged, context = is_hedged(sent), _context(sent) or default_context
+        for finding in findings:
+            triples.append(_triple(
+                document.doc_id, finding, sent.text, hedged, context,
+                record.section if record else document.section_at(sent.start_char),
+                record.page if record else document.page_at(sent.start_char),
+                sent.start_char, sent.end_char, annotated))
+        named = agents(sent, [e for e in sent.ents if e.label_ == "DRUG"])
+        if named:
+            antecedent = named[0]
+    triples.extend(_table_triples(annotated, default_context))
     return triples
 
 
-def _triple(doc_id, finding, evidence, hedged, context, section, page, start, end, annotated) -> Triple:
-    from pipeline.relations.sentence import canonical, identifier
+def _block_at(document, offset: int):
+    for block in document.blocks:
+        if block.start <= offset < block.end:
+            return block
+    return None
 
+
+def _triple(doc_id, finding, evidence, hedged, context, section, page, start, end, annotated) -> Triple:
+    agent = finding.agent
     return Triple(
-        doc=doc_id, drug=canonical(finding.drug), drug_id=identifier(finding.drug),
-        combined_with=sorted({canonical(p) for p in finding.combined_with}),
+        doc=doc_id, drug=agent.name, drug_id=agent.identifier, combined_with=list(agent.partners),
         target=finding.target, target_id=finding.target_id, interaction=finding.interaction,
         outcome=finding.outcome, effect=finding.effect, context=context, hedged=hedged,
         negated=finding.negated, evidence=evidence, section=section, page=page, start=start,
@@ -59,19 +78,31 @@ def _dominant_disease(annotated) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _table_triples(annotated, default_context, canonical, find_statements, is_hedged) -> list[Triple]:
+def _name_cell_drug(cells: list[str], row_doc) -> str | None:
+    """A row whose cell is nothing but a drug name is about that drug (a "Drug" column)."""
+    from pipeline.relations.sentence import canonical
+
+    for ent in row_doc.ents:
+        if ent.label_ == "DRUG" and ent.text.strip() in {c.strip() for c in cells}:
+            return canonical(ent)
+    return None
+
+
+def _table_triples(annotated, default_context) -> list[Triple]:
     """Rows of tables are read like sentences; evidence is the row's cells joined by " | "."""
     from pipeline.nlp import annotate_text
+    from pipeline.relations.sentence import find_statements, is_hedged
 
     triples = []
     for table in annotated.doc.tables:
         for row in table.rows[table.header_rows:]:
-            text = " | ".join(cell.strip() for cell in row if cell and cell.strip())
+            cells = [cell.strip() for cell in row if cell and cell.strip()]
+            text = " | ".join(cells)
             if len(text) < 10:
                 continue
             row_doc = annotate_text(text, doc_id=annotated.doc.doc_id).spacy_doc
             span = row_doc[:]
-            for finding in find_statements(span):
+            for finding in find_statements(span, primary_hint=_name_cell_drug(cells, row_doc)):
                 triple = _triple(annotated.doc.doc_id, finding, text, is_hedged(span),
                                  _context(span) or default_context, table.section, table.page,
                                  None, None, annotated)

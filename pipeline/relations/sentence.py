@@ -1,13 +1,16 @@
 """Sentence-level drug–target–outcome rules: pure functions over a parsed, entity-tagged span.
 
 The rules are general patterns, in order of how directly the text states the relation:
-- ``cue``: a relation cue word (``cues.tsv``) between the drug and the target/outcome, or just
-  before the pair ("inhibition of proliferation by X", "X-induced apoptosis", "X inhibits mTOR").
-- ``class-apposition``: a named drug next to a drug class named after its target
+- ``cue``: a relation cue word (``patterns/cues.tsv``) between the drug and the target/outcome,
+  or just before the pair ("inhibition of proliferation by X", "X-induced apoptosis").
+- ``class-apposition``: a named drug next to a drug class whose name states its target
   ("X, an mTOR inhibitor", "mTOR inhibitors such as X") takes the class's target.
-- ``class-target``: a drug class acting as the agent carries its own target ("mTOR inhibitors …").
+- ``class-target``: a drug class acting on an outcome carries its own target.
 - ``activity``: a drug with an activity-type outcome and no cue ("the antitumour activity of X").
-Coordinated drugs each get a record; combination partners go to ``combined_with``.
+- ``anaphor``: a sentence without a drug whose subject refers back ("the drug", "the
+  combination") speaks of the drug of the previous sentence.
+Coordinated drugs each get a record; combination partners go to ``combined_with``. A sentence
+that only says what was studied ("assessed the activity of X") states no finding.
 """
 
 from __future__ import annotations
@@ -25,26 +28,40 @@ CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
 MAX_WINDOW = 30  # tokens between a drug and what it acts on
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
+ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
 # Outcomes a paper attributes to a drug without a verb ("the antitumour activity of X").
 ACTIVITY_OUTCOMES = frozenset({"anti-tumor activity", "response rate", "disease control",
-                               "symptom control", "survival", "progression-free survival",
-                               "overall survival"})
+                               "symptom control"})
 
 
 @lru_cache(maxsize=1)
 def class_targets() -> dict[str, str]:
-    """Drug-class canonical name → target it is named after."""
+    """Drug-class canonical name → the target its name states."""
     with CLASS_TARGETS_PATH.open(encoding="utf-8") as handle:
         rows = (line for line in handle if not line.startswith("#"))
         return {row["class"]: row["target"] for row in csv.DictReader(rows, delimiter="\t")}
+
+
+@dataclass(frozen=True)
+class Agent:
+    """The intervention of a statement: a drug (or class) and its combination partners.
+
+    ``anchor`` is where the agent is in the sentence (the drug mention, or the anaphor that
+    refers to it), used to measure distances to targets and outcomes.
+    """
+
+    name: str
+    identifier: str | None
+    partners: tuple[str, ...]
+    anchor: Span
+    is_class: bool = False
 
 
 @dataclass
 class Finding:
     """One statement found in a sentence, before it becomes a ``Triple``."""
 
-    drug: Span
-    combined_with: list[Span] = field(default_factory=list)
+    agent: Agent
     target: str | None = None
     target_id: str | None = None
     interaction: str | None = None
@@ -53,10 +70,11 @@ class Finding:
     negated: bool = False
     rule: str = "cue"
     confidence: float = 0.5
+    extra: dict = field(default_factory=dict)
 
 
 def canonical(span: Span) -> str:
-    """Canonical name the NER stage gave the span (its text if none)."""
+    """Canonical name the NER stage gave the span (its lower-cased text if none)."""
     value = span._.canonical if span.has_extension("canonical") else None
     return value or span.text.lower()
 
@@ -69,22 +87,21 @@ def _is_class(span: Span) -> bool:
     return canonical(span) in class_targets()
 
 
-def _between(sent: Span, left: Span, right: Span) -> Span:
+def _between(left: Span, right: Span) -> Span:
     """Tokens strictly between two spans (in text order)."""
     first, second = (left, right) if left.start <= right.start else (right, left)
-    return sent.doc[first.end:max(first.end, second.start)]
+    return left.doc[first.end:max(first.end, second.start)]
 
 
 def _window(sent: Span, a: Span, b: Span) -> list:
     """Tokens between two spans plus a few before the earlier one, within the sentence."""
     first = a if a.start <= b.start else b
     start = max(sent.start, first.start - LOOKBEHIND)
-    pre = list(sent.doc[start:first.start])
-    return pre + list(_between(sent, a, b))
+    return list(sent.doc[start:first.start]) + list(_between(a, b))
 
 
 def _too_far(a: Span, b: Span) -> bool:
-    return len(_between(a, a, b)) > MAX_WINDOW
+    return len(_between(a, b)) > MAX_WINDOW
 
 
 def _negated(tokens: list) -> bool:
@@ -95,7 +112,7 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
     """Group drugs into (primary, partners): partners are co-administered with the primary.
 
     Two neighbouring drugs are combined when the words between them are a combination marker
-    ("plus", "+", "with", "and" in a sentence that speaks of a combination).
+    ("plus", "+", "with", "combined with"), or "and"/"or" in a sentence about a combination.
     """
     sentence_combines = any(has_category(t, "combination") for t in sent)
     groups: list[tuple[Span, list[Span]]] = []
@@ -103,12 +120,12 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
         if groups:
             primary, partners = groups[-1]
             previous = partners[-1] if partners else primary
-            between = [t for t in _between(sent, previous, drug) if not t.is_punct or t.text == "+"]
+            between = [t for t in _between(previous, drug) if not t.is_punct or t.text == "+"]
             words = {t.lower_ for t in between}
-            joined = len(between) <= 4 and (
+            joined = len(between) <= 4 and bool(
                 words & {"plus", "+", "with"}
                 or any(has_category(t, "combination") for t in between)
-                or (sentence_combines and words <= {"and", "or", "both"} and words)
+                or (sentence_combines and words and words <= {"and", "or", "both"})
             )
             if joined and canonical(drug) != canonical(primary):
                 partners.append(drug)
@@ -124,120 +141,168 @@ def target_chains(genes: list[Span]) -> list[list[Span]]:
         if chains:
             last = chains[-1][-1]
             gap = gene.doc[last.end:gene.start]
-            if len(gap) <= 1 and all(t.text in {"/", "-", "–"} for t in gap) and gene.start - last.end <= 1:
+            if len(gap) <= 1 and all(t.text in {"/", "-", "–"} for t in gap):
                 chains[-1].append(gene)
                 continue
         chains.append([gene])
     return chains
 
 
-def chain_name(chain: list[Span]) -> str:
+def _chain_name(chain: list[Span]) -> str:
     names: list[str] = []
     for gene in chain:
-        name = canonical(gene)
-        if name not in names:
-            names.append(name)
+        if canonical(gene) not in names:
+            names.append(canonical(gene))
     return "/".join(names)
 
 
-def _chain_span(sent: Span, chain: list[Span]) -> Span:
-    return sent.doc[chain[0].start:chain[-1].end]
-
-
-def _target_cue(sent: Span, drug: Span, chain: Span) -> tuple[str, bool] | None:
-    """Interaction signalled between a drug and a gene chain, nearest cue to the gene first."""
-    if _too_far(drug, chain):
+def _target_cue(sent: Span, anchor: Span, chain: Span) -> tuple[str, bool] | None:
+    """Interaction signalled between the agent and a gene chain (nearest cue to the gene)."""
+    if _too_far(anchor, chain):
         return None
-    tokens = _window(sent, drug, chain)
-    ordered = sorted(tokens, key=lambda t: abs(t.i - chain.start))
-    for token in ordered:
+    tokens = [t for t in _window(sent, anchor, chain) if not (anchor.start <= t.i < anchor.end)]
+    for token in sorted(tokens, key=lambda t: abs(t.i - chain.start)):
         interaction = interaction_of(token)
         if interaction:
             return interaction, _negated(tokens)
     return None
 
 
-def _outcome_cue(sent: Span, drug: Span, outcome: Span) -> tuple[str | None, bool]:
-    """Effect direction signalled between a drug and an outcome, and whether it is negated."""
-    if _too_far(drug, outcome):
-        return None, False
-    tokens = [t for t in _window(sent, drug, outcome) if not (outcome.start <= t.i < outcome.end)]
+def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, bool, bool]:
+    """(effect, negated, investigated) between the agent and an outcome.
+
+    The nearest cue decides: an effect cue gives the direction; an investigation verb
+    ("assessed", "evaluated") means the sentence reports what was studied, not a result.
+    """
+    if _too_far(anchor, outcome):
+        return None, False, False
+    tokens = [t for t in _window(sent, anchor, outcome)
+              if not (outcome.start <= t.i < outcome.end) and not (anchor.start <= t.i < anchor.end)]
     negated = _negated(tokens)
+    # The outcome phrase may carry its own direction ("tumor regression", "anti-proliferative"),
+    # unless the cue word is part of the outcome's name ("cell cycle arrest").
+    name = canonical(outcome)
+    if name != "anti-tumor activity":
+        for token in outcome:
+            effect = effect_of(token)
+            if effect and token.lower_ not in name.split():
+                return effect, negated, False
     for token in sorted(tokens, key=lambda t: abs(t.i - outcome.start)):
+        if has_category(token, "investigation"):
+            return None, negated, True
         effect = effect_of(token)
         if effect:
-            return effect, negated
-    # "anti-proliferative effect": the outcome phrase itself carries the direction.
-    if any(t.lower_.startswith("anti") and canonical(outcome) != "anti-tumor activity" for t in outcome):
-        return "decreases", negated
-    return None, negated
+            return effect, negated, False
+    return None, negated, False
 
 
-def _apposed_class(sent: Span, drug: Span, classes: list[Span]) -> Span | None:
-    for cls in classes:
-        if cls is not drug and len(_between(sent, drug, cls)) <= APPOSITION_WINDOW:
-            return cls
+def _apposed(span: Span, candidates: list[Span]) -> Span | None:
+    for other in candidates:
+        if other is not span and len(_between(span, other)) <= APPOSITION_WINDOW:
+            return other
     return None
 
 
-def find_statements(sent: Span) -> list[Finding]:
-    """All drug–target–outcome findings in one sentence (or table row)."""
+def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> list[Agent]:
+    """The interventions a sentence speaks of. A class next to a named drug describes that
+    drug and is not an agent of its own. ``primary_hint`` (a table row's drug-name cell)
+    makes that drug the primary of its combination."""
+    named = [d for d in drugs if not _is_class(d)]
+    found = []
+    for primary, partners in combination_groups(sent, drugs):
+        if _is_class(primary) and _apposed(primary, named):
+            continue
+        members = [primary, *partners]
+        if primary_hint and any(canonical(m) == primary_hint for m in members):
+            primary = next(m for m in members if canonical(m) == primary_hint)
+        rest = tuple(sorted({canonical(m) for m in members if canonical(m) != canonical(primary)}))
+        found.append(Agent(canonical(primary), identifier(primary), rest, primary, _is_class(primary)))
+    return found
+
+
+def anaphor(sent: Span) -> Span | None:
+    """An anaphoric subject near the start ("The drug", "This combination", "the two drugs")."""
+    for token in sent[:ANAPHOR_WINDOW]:
+        if has_category(token, "anaphor") and any(
+            t.lower_ in {"the", "this", "these", "that", "such"} for t in sent.doc[max(sent.start, token.i - 3):token.i]
+        ):
+            return sent.doc[token.i:token.i + 1]
+    return None
+
+
+def find_statements(sent: Span, antecedent: Agent | None = None,
+                    primary_hint: str | None = None) -> list[Finding]:
+    """All drug–target–outcome findings in one sentence (or table row).
+
+    ``antecedent`` is the agent of the previous sentence, used when this one has no drug but
+    an anaphoric subject.
+    """
     ents = list(sent.ents)
     drugs = [e for e in ents if e.label_ == "DRUG"]
     genes = [e for e in ents if e.label_ == "GENE_OR_PROTEIN"]
     outcomes = [e for e in ents if e.label_ == "OUTCOME"]
-    if not drugs or not (genes or outcomes or any(_is_class(d) for d in drugs)):
-        return []
+    acting = agents(sent, drugs, primary_hint)
+    rule_prefix = ""
+    if not drugs and antecedent is not None and (genes or outcomes):
+        pointer = anaphor(sent)
+        if pointer is not None:
+            acting = [Agent(antecedent.name, antecedent.identifier, antecedent.partners, pointer,
+                            antecedent.is_class)]
+            rule_prefix = "anaphor+"
     classes = [d for d in drugs if _is_class(d)]
-    named = [d for d in drugs if not _is_class(d)]
-    chains = [_chain_span(sent, c) for c in target_chains(genes)]
-    chain_names = {(c.start, c.end): chain_name(ch) for c, ch in zip(chains, target_chains(genes))}
+    chains = [(sent.doc[c[0].start:c[-1].end], _chain_name(c)) for c in target_chains(genes)]
     findings: list[Finding] = []
-    for primary, partners in combination_groups(sent, drugs):
-        # A class standing next to a named drug describes that drug; it is not an agent itself.
-        if _is_class(primary) and _apposed_class(sent, primary, named):
-            continue
-        target, target_id, interaction, t_rule, t_negated = None, None, None, None, False
-        for chain in chains:
-            cue = _target_cue(sent, primary, chain)
-            if cue:
-                target, interaction, t_negated = chain_names[(chain.start, chain.end)], cue[0], cue[1]
-                target_id = identifier(chain) if len(chain.ents) == 1 else None
-                t_rule = "cue"
-                break
-        if target is None:
-            cls = primary if _is_class(primary) else _apposed_class(sent, primary, classes)
-            if cls is not None:
-                target, interaction = class_targets()[canonical(cls)], "inhibits"
-                t_rule = "class-target" if cls is primary else "class-apposition"
-        outcome_findings = []
-        for outcome in outcomes:
-            effect, negated = _outcome_cue(sent, primary, outcome)
-            rule = "cue"
-            if effect is None and canonical(outcome) in ACTIVITY_OUTCOMES and not _too_far(primary, outcome):
-                effect, rule = "increases", "activity"
-            if effect is None:
-                continue
-            if negated:
-                effect = "no_effect"
-            outcome_findings.append(Finding(
-                drug=primary, combined_with=partners, target=target, target_id=target_id,
-                interaction=interaction, outcome=canonical(outcome), effect=effect, negated=negated,
-                rule=f"outcome-{rule}" + (f"+target-{t_rule}" if target else ""),
-                confidence=0.7 if rule == "cue" else 0.5))
-        if outcome_findings:
-            findings.extend(outcome_findings)
-        elif target is not None:
-            findings.append(Finding(drug=primary, combined_with=partners, target=target,
-                                    target_id=target_id, interaction=interaction, negated=t_negated,
-                                    rule=f"target-{t_rule}", confidence=0.7 if t_rule == "cue" else 0.6))
+    for agent in acting:
+        findings.extend(_agent_findings(sent, agent, chains, outcomes, classes, rule_prefix))
     return _dedupe(findings)
+
+
+def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) -> list[Finding]:
+    targets = []  # (name, id, interaction, negated, rule)
+    for chain, name in chains:
+        cue = _target_cue(sent, agent.anchor, chain)
+        if cue:
+            chain_id = identifier(chain.ents[0]) if len(chain.ents) == 1 else None
+            targets.append((name, chain_id, cue[0], cue[1], "cue"))
+    if not targets:
+        cls = agent.anchor if agent.is_class else _apposed(agent.anchor, classes)
+        if cls is not None and canonical(cls) in class_targets():
+            rule = "class-target" if agent.is_class else "class-apposition"
+            targets.append((class_targets()[canonical(cls)], None, "inhibits", False, rule))
+    findings = []
+    first = targets[0] if targets else None
+    for outcome in outcomes:
+        effect, negated, investigated = _outcome_cue(sent, agent.anchor, outcome)
+        if investigated:
+            continue
+        rule = "cue"
+        if effect is None and canonical(outcome) in ACTIVITY_OUTCOMES and not _too_far(agent.anchor, outcome):
+            effect, rule = "increases", "activity"
+        if effect is None:
+            continue
+        findings.append(Finding(
+            agent=agent, target=first[0] if first else None, target_id=first[1] if first else None,
+            interaction=first[2] if first else None, outcome=canonical(outcome),
+            effect="no_effect" if negated else effect, negated=negated,
+            rule=f"{rule_prefix}outcome-{rule}" + (f"+target-{first[4]}" if first else ""),
+            confidence=0.7 if rule == "cue" else 0.5))
+    # Targets not already carried by an outcome record get their own record, except a class's
+    # own target with nothing else said ("mTOR inhibitors are used in …" states nothing).
+    for index, (name, target_id, interaction, negated, rule) in enumerate(targets):
+        if findings and index == 0:
+            continue
+        if rule == "class-target":
+            continue
+        findings.append(Finding(agent=agent, target=name, target_id=target_id, interaction=interaction,
+                                negated=negated, rule=f"{rule_prefix}target-{rule}",
+                                confidence=0.7 if rule == "cue" else 0.6))
+    return findings
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen, unique = set(), []
     for f in findings:
-        key = (canonical(f.drug), f.target, f.outcome, f.effect)
+        key = (f.agent.name, f.target, f.outcome, f.effect)
         if key not in seen:
             seen.add(key)
             unique.append(f)
