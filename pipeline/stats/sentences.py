@@ -43,6 +43,7 @@ _NOT_VALUES = re.compile(
     r"(?i)(?:9[05]|99)\s*%\s*(?:CI|confidence)"  # the level of a confidence interval
     rf"|{NUMBER}\s*(?:[\u2013\u2014-]|to)\s*{NUMBER}"  # ranges (CIs in brackets, dose ranges)
     r"|\bgrade\s*\d"
+    rf"|\b(?:after|within|every|over|until|up\s+to)\s+{NUMBER}\s*(?:months?|weeks?|years?|days?)\b"  # durations
     r"|\(\s*\d+(?:\s*[,\u2013-]\s*\d+)*\s*\)"  # citation numbers "(105)", "(44, 67)"
 )
 
@@ -51,7 +52,7 @@ _PHASE_RE = re.compile(
 )
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 _N_RE = re.compile(
-    rf"(?i)\b(?:n\s*=\s*({NUMBER})|(?:out\s+of|of)\s+({NUMBER})\s+patients|({NUMBER})\s+(?:[\w'-]+\s+){{0,3}}?"
+    rf"(?i)\b(?:n\s*=\s*({NUMBER})|(?:out\s+of|of)\s+({NUMBER})\s+patients|({NUMBER})\s+(?:[A-Za-z'-]+\s+){{0,3}}?"
     r"(?:patients|participants|subjects|cases))"
 )
 _DOSE_RE = re.compile(
@@ -130,6 +131,8 @@ def _pair_cost(text: str, measure_span: tuple[int, int], value: Value, others: l
         return None
     if not after and re.fullmatch(rf"\s*{_UNIT_RE}?\s*", gap):
         return 0  # "94% AE", "0.8 P score": a value written straight before its measure
+    if not after and value.kind == "time":
+        return None  # a duration before a survival measure times something else
     cost = len(gap) + (0 if after else _BEFORE_PENALTY)
     return cost + (_BOUNDARY_PENALTY if _BOUNDARY.search(gap) else 0)
 

@@ -1,0 +1,74 @@
+"""Table rules: header mapping, one record per measure per row, free-text results cells."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.records import Mention, Provenance, Table
+from pipeline.stats.tables import map_columns, table_stats
+
+_LEXICON = {"drugamab": ("DRUG", "drugamab"), "cytoxine": ("DRUG", "cytoxine"), "placebo": ("DRUG", "placebo"),
+            "renal cell carcinoma": ("DISEASE", "renal cell carcinoma"), "ALPHA-2": ("TRIAL", "ALPHA-2")}
+
+
+def fake_annotate(text: str) -> list[Mention]:
+    """Dictionary look-up standing in for the NER model."""
+    found = []
+    for term, (label, canonical) in _LEXICON.items():
+        for m in re.finditer(re.escape(term), text, re.IGNORECASE):
+            found.append(Mention(doc_id="t", start=m.start(), end=m.end(), text=m.group(), label=label,
+                                 canonical=canonical, provenance=Provenance(stage="test")))
+    return found
+
+
+def test_header_synonyms_map_fields_and_measures():
+    columns = map_columns(["Trial", "Phase", "No. of patients", "Treatment", "Combined with", "Tumor type",
+                           "Median PFS (months)", "ORR", "Outcome"])
+    assert columns.fields == {"study": 0, "phase": 1, "n": 2, "drug": 3, "combination": 4, "disease": 5}
+    assert [m.name for m in columns.measures.values()] == ["median_pfs", "orr"]
+    assert columns.free_text == [8]
+
+
+def test_one_record_per_measure_per_row():
+    table = Table(table_id="t1", page=4, rows=[
+        ["Author", "Phase", "n", "Agent", "Disease", "Median PFS (months)", "Response rate"],
+        ["Lee et al. (7)", "Phase II", "64", "Drugamab 10 mg/d", "renal cell carcinoma", "7.5", "21%"],
+        ["ALPHA-2", "III", "420", "Placebo", "renal cell carcinoma", "Not reached", "-"],
+    ])
+    records = table_stats(table, "d", fake_annotate)
+    first = [r for r in records if r.study == "Lee et al."]
+    assert [(r.measure, r.value, r.unit) for r in first] == [("median_pfs", 7.5, "months"), ("orr", 21.0, "%")]
+    assert {(r.phase, r.n, r.drug, r.dose, r.disease, r.page, r.source) for r in first} == {
+        ("2", 64, "drugamab", "10 mg/d", "renal cell carcinoma", 4, "table")}
+    assert first[0].evidence == "Lee et al. (7) | Phase II | 64 | Drugamab 10 mg/d | renal cell carcinoma | 7.5 | 21%"
+    assert first[0].rule == "table:Median PFS (months)" and first[0].start is None
+    second = [r for r in records if r.study == "ALPHA-2"]
+    assert [(r.measure, r.value, r.drug) for r in second] == [("median_pfs", None, "placebo")]
+
+
+def test_measure_named_in_cell_overrides_column_and_line_breaks_split_values():
+    table = Table(table_id="t1", rows=[
+        ["Study", "Drug", "Combination therapy", "PFS (months)"],
+        ["Kim et al.", "Drugamab", "cytoxine 2 mg/kg", "5 (TTP)"],
+        ["Ray et al.", "Drugamab", "", "8.1<br>9.9"],
+    ])
+    records = table_stats(table, "d", fake_annotate)
+    assert [(r.study, r.measure, r.value) for r in records] == [
+        ("Kim et al.", "ttp", 5.0), ("Ray et al.", "median_pfs", 8.1), ("Ray et al.", "median_pfs", 9.9)]
+    assert records[0].combined_with == ["cytoxine"]
+
+
+def test_free_text_results_cell_is_read_like_a_sentence():
+    table = Table(table_id="t1", rows=[
+        ["Trial", "Intervention", "Results"],
+        ["ALPHA-2", "drugamab plus cytoxine", "PFS 11 months; ORR 5%"],
+    ])
+    records = table_stats(table, "d", fake_annotate)
+    assert [(r.measure, r.value, r.unit) for r in records] == [("median_pfs", 11.0, "months"), ("orr", 5.0, "%")]
+    assert records[0].drug == "drugamab" and records[0].combined_with == ["cytoxine"]
+    assert records[0].rule == "table:Results"
+
+
+def test_table_without_results_columns_gives_nothing():
+    table = Table(table_id="t1", rows=[["Year", "Drug", "Main finding"], ["2012", "drugamab", "inhibits growth"]])
+    assert table_stats(table, "d", fake_annotate) == []
