@@ -9,9 +9,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
-# Elements whose text is not running body text.
+# Elements whose text is not running body text (citation markers, <xref>, are printed, so kept).
 _SKIP = {"table-wrap", "fig", "caption", "disp-formula", "inline-formula", "table", "fn-group",
-         "ref-list", "xref", "label", "graphic", "media", "supplementary-material", "fig-group",
+         "ref-list", "label", "graphic", "media", "supplementary-material", "fig-group",
          "table-wrap-foot", "alternatives", "tex-math", "mml:math", "math"}
 
 

@@ -16,8 +16,6 @@ from statistics import median
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
 
 from pipeline.ids import doc_id_for, file_hash
 from pipeline.ingest.errors import IngestError
@@ -80,18 +78,22 @@ def _open(path: Path):
     try:
         pdf = pdfplumber.open(path)
         n_pages = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise IngestError(path, "encrypted", f"PDF is encrypted ({type(exc).__name__})") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IngestError(path, "corrupt", f"PDF cannot be parsed: {exc or type(exc).__name__}") from exc
-    except Exception as exc:  # pdfminer raises many ad-hoc errors on damaged files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise IngestError(path, "encrypted", f"PDF is encrypted: {exc}") from exc
-        raise IngestError(path, "corrupt", f"PDF cannot be parsed: {exc}") from exc
+    except Exception as exc:  # pdfminer raises many ad-hoc error types on damaged files
+        raise _open_error(path, exc) from exc
     if n_pages == 0:
         pdf.close()
         raise IngestError(path, "empty", "PDF has no pages")
     return pdf
+
+
+def _open_error(path: Path, exc: Exception) -> IngestError:
+    """Classify a failure to open a PDF as ``encrypted`` or ``corrupt``."""
+    # pdfplumber wraps pdfminer's exception as the first argument of PdfminerException.
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    detail = str(cause) or type(cause).__name__
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in detail.lower():
+        return IngestError(path, "encrypted", f"PDF is encrypted and needs a password ({detail})")
+    return IngestError(path, "corrupt", f"PDF cannot be parsed: {detail}")
 
 
 def _light(color) -> bool:
@@ -319,6 +321,8 @@ def ingest_pdf(path: Path) -> Document:
             except Exception as exc:  # one damaged page should not lose the document
                 warnings.append(f"page {number}: {type(exc).__name__}: {exc}")
             page.close()
+    if not pages:
+        raise IngestError(path, "corrupt", f"no page could be read ({warnings[0] if warnings else ''})")
     if not any(p.words for p in pages):
         raise IngestError(path, "no_text_layer", "PDF has no extractable text (scanned or image-only?)")
 

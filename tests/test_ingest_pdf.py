@@ -1,0 +1,138 @@
+"""PDF ingestion: layout, clean-up and structure on a generated two-column PDF; corpus-real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline.ingest.fidelity import jats_body_text, word_fidelity
+from pipeline.ingest.pdf import ingest_pdf
+
+LEFT = [
+    "Alpha one the mTOR pathway controls cell growth and",
+    "alpha two metabolism in many tissues and its inhibi-",
+    "tion by rapamycin alpha three slows tumour growth in",
+    "alpha four several mouse models of breast cancer.",
+]
+RIGHT = [
+    "Bravo one everolimus is an oral inhibitor of mTORC1",
+    "bravo two that was approved for renal cancer and for",
+    "bravo three hormone receptor positive breast cancer in",
+    "bravo four combination with exemestane after relapse.",
+]
+PAGE2 = [
+    "Charlie one the second page continues the discussion of",
+    "charlie two resistance mechanisms including feedback",
+    "charlie three activation of AKT signalling upstream.",
+]
+
+
+def _two_column_pdf(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    for page in (1, 2):
+        c.setFont("Helvetica", 8)
+        c.drawString(60, height - 30, "Journal of Synthetic Tests 2024; 12: 1-10")
+        c.drawString(width / 2, 25, str(page))
+        if page == 1:
+            c.setFont("Helvetica-Bold", 16)
+            c.drawString(60, height - 80, "A synthetic review of mTOR inhibition")
+            c.setFont("Helvetica-Bold", 10)
+            c.drawString(60, height - 120, "Introduction")
+            c.setFont("Helvetica", 10)
+            for i, line in enumerate(LEFT * 3):
+                c.drawString(60, height - 140 - 12 * i, line)
+            for i, line in enumerate(RIGHT * 3 + ["End of part one."]):
+                c.drawString(310, height - 140 - 12 * i, line)
+            y = height - 140 - 12 * 13 - 20
+            c.setFont("Helvetica", 8)
+            c.drawString(60, y, "Figure 1. Overview of the synthetic pathway model.")
+            # A ruled 3x2 table below the text.
+            top = y - 30
+            for r in range(4):
+                c.line(60, top - 16 * r, 360, top - 16 * r)
+            for x in (60, 210, 360):
+                c.line(x, top, x, top - 48)
+            cells = [["Drug", "Response"], ["everolimus", "12%"], ["placebo", "2%"]]
+            for r, row in enumerate(cells):
+                for k, cell in enumerate(row):
+                    c.drawString(65 + 150 * k, top - 12 - 16 * r, cell)
+        else:
+            c.setFont("Helvetica", 10)
+            for i, line in enumerate(PAGE2 * 6):
+                c.drawString(60, height - 140 - 12 * i, line)
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory):
+    return ingest_pdf(_two_column_pdf(tmp_path_factory.mktemp("pdf") / "two_col.pdf"))
+
+
+def test_reading_order_left_column_first(doc):
+    text = doc.text
+    assert text.index("alpha four") < text.index("Bravo one") < text.index("Charlie one")
+    # The left column is read to its end before the right column starts.
+    assert text.rindex("alpha four") < text.index("Bravo one")
+
+
+def test_running_head_and_page_numbers_removed(doc):
+    assert "Journal of Synthetic Tests" not in doc.text
+    assert any("Journal of Synthetic Tests" in r for r in doc.removed)
+    assert not any(b.text.strip().isdigit() for b in doc.blocks)
+
+
+def test_dehyphenation(doc):
+    assert "inhibition by rapamycin" in doc.text
+    assert "inhibi-" not in doc.text
+
+
+def test_title_heading_caption(doc):
+    assert doc.title == "A synthetic review of mTOR inhibition"
+    assert [s.title for s in doc.sections][:1] == ["Introduction"]
+    assert doc.captions and doc.captions[0].label == "Figure 1" and doc.captions[0].kind == "figure"
+    assert "Overview of the synthetic" not in doc.text
+
+
+def test_ruled_table_extracted_and_kept_out_of_text(doc):
+    assert len(doc.tables) == 1
+    assert doc.tables[0].rows == [["Drug", "Response"], ["everolimus", "12%"], ["placebo", "2%"]]
+    assert doc.tables[0].page == 1
+    assert "12%" not in doc.text
+
+
+def test_block_offsets_exact(doc):
+    assert doc.blocks
+    for block in doc.blocks:
+        assert doc.text[block.start : block.end] == block.text
+        assert block.page in (1, 2)
+    for section in doc.sections:
+        assert doc.text[section.start :].startswith(section.title)
+    assert doc.blocks[-1].page == 2
+
+
+# --------------------------------------------------------------------------- corpus-real
+
+LIGATURE_CHARS = "ﬀﬁﬂﬃﬄ"
+JATS_RECALL, JATS_PRECISION = 0.95, 0.90
+
+
+@pytest.mark.shared
+def test_corpus_real_all_pdfs(corpus_real_dir):
+    pdfs = sorted(corpus_real_dir.glob("*.pdf"))
+    assert len(pdfs) >= 12
+    for pdf in pdfs:
+        doc = ingest_pdf(pdf)
+        assert doc.n_pages and len(doc.text) > 5000, pdf.name
+        assert not any(ch in doc.text for ch in LIGATURE_CHARS), pdf.name
+        for block in doc.blocks:
+            assert doc.text[block.start : block.end] == block.text
+        xml = pdf.with_suffix(".jats.xml")
+        if xml.exists():
+            recall, precision = word_fidelity(doc.text, jats_body_text(xml, include_front=True))
+            assert recall >= JATS_RECALL and precision >= JATS_PRECISION, (pdf.name, recall, precision)
