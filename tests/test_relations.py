@@ -141,3 +141,41 @@ def test_assembly_merges_and_infers_target_only_in_the_view():
     merged = view[("x", "MTOR", "apoptosis")]
     assert merged.count == 2 and merged.target_inferred and len(merged.evidence) == 2
     assert statements[0].target is None  # statement-level records are untouched
+
+
+def test_relation_does_not_cross_a_clause_break(nlp):
+    sent = tagged(nlp, "Imatinib reduced migration while dasatinib blocked SRC in these cells.",
+                  [("Imatinib", "DRUG", "imatinib"), ("migration", "OUTCOME", "migration"),
+                   ("dasatinib", "DRUG", "dasatinib"), ("SRC", "GENE_OR_PROTEIN", "SRC")])
+    assert facts(find_statements(sent)) == {("imatinib", None, "migration", "decreases", False),
+                                            ("dasatinib", "SRC", None, None, False)}
+
+
+def test_comparator_drug_is_not_an_agent(nlp):
+    sent = tagged(nlp, "Unlike cisplatin, oxaliplatin induced apoptosis in colon cancer cells.",
+                  [("cisplatin", "DRUG", "cisplatin"), ("oxaliplatin", "DRUG", "oxaliplatin"),
+                   ("apoptosis", "OUTCOME", "apoptosis")])
+    assert facts(find_statements(sent)) == {("oxaliplatin", None, "apoptosis", "increases", False)}
+
+
+def test_investigation_verb_states_no_finding(nlp):
+    sent = tagged(nlp, "The trial assessed the antitumour activity of oral lapatinib in 80 patients.",
+                  [("antitumour activity", "OUTCOME", "anti-tumor activity"), ("lapatinib", "DRUG", "lapatinib")])
+    assert find_statements(sent) == []
+
+
+def test_anaphoric_subject_refers_to_previous_agent(nlp):
+    first = tagged(nlp, "Sunitinib was given to 30 patients.", [("Sunitinib", "DRUG", "sunitinib")])
+    from pipeline.relations.sentence import agents
+    antecedent = agents(first, list(first.ents))[0]
+    second = tagged(nlp, "The drug improved progression-free survival.",
+                    [("progression-free survival", "OUTCOME", "progression-free survival")])
+    assert facts(find_statements(second, antecedent=antecedent)) == {
+        ("sunitinib", None, "progression-free survival", "increases", False)}
+    assert find_statements(second) == []
+
+
+def test_outcome_phrase_carries_its_direction(nlp):
+    sent = tagged(nlp, "Lenvatinib produced tumor regression in most patients.",
+                  [("Lenvatinib", "DRUG", "lenvatinib"), ("tumor regression", "OUTCOME", "tumor growth")])
+    assert facts(find_statements(sent)) == {("lenvatinib", None, "tumor growth", "decreases", False)}

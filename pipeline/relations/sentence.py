@@ -101,7 +101,19 @@ def _window(sent: Span, a: Span, b: Span) -> list:
 
 
 def _too_far(a: Span, b: Span) -> bool:
-    return len(_between(a, b)) > MAX_WINDOW
+    """Too many tokens apart, or in different clauses ("X inhibits A while Y inhibits B")."""
+    between = _between(a, b)
+    return len(between) > MAX_WINDOW or any(has_category(t, "clause_break") for t in between)
+
+
+def _is_comparator(drug: Span) -> bool:
+    """A drug right after "vs", "than", "unlike", "differently from" is compared against."""
+    for token in reversed(drug.doc[max(0, drug.start - 3):drug.start]):
+        if has_category(token, "comparator"):
+            return True
+        if (token.is_punct and token.text not in {".", "("}) or token.ent_type_:
+            return False
+    return False
 
 
 def _negated(tokens: list) -> bool:
@@ -210,7 +222,7 @@ def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> li
     named = [d for d in drugs if not _is_class(d)]
     found = []
     for primary, partners in combination_groups(sent, drugs):
-        if _is_class(primary) and _apposed(primary, named):
+        if (_is_class(primary) and _apposed(primary, named)) or _is_comparator(primary):
             continue
         members = [primary, *partners]
         if primary_hint and any(canonical(m) == primary_hint for m in members):
