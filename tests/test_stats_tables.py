@@ -72,3 +72,15 @@ def test_free_text_results_cell_is_read_like_a_sentence():
 def test_table_without_results_columns_gives_nothing():
     table = Table(table_id="t1", rows=[["Year", "Drug", "Main finding"], ["2012", "drugamab", "inhibits growth"]])
     assert table_stats(table, "d", fake_annotate) == []
+
+
+def test_headers_and_cells_broken_inside_words_by_pdf_extraction():
+    columns = map_columns(["Tri al", "Patient s", "Res pon se rate", "Media n OS ( mont hs)", "Referen ces"])
+    assert columns.fields == {"study": 0, "n": 1, "reference": 4}
+    assert [m.name for m in columns.measures.values()] == ["orr", "median_os"]
+    table = Table(table_id="t1", rows=[["Study", "Media n OS ( mont hs)"], ["Lee et al.", "Not re ached"]])
+    assert [(r.measure, r.value) for r in table_stats(table, "d", fake_annotate)] == [("median_os", None)]
+
+
+def test_header_abbreviation_with_another_meaning_is_not_a_measure():
+    assert map_columns(["Type of OS cells"], disabled=frozenset({"OS"})).measures == {}

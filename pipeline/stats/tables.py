@@ -16,7 +16,7 @@ from pipeline.records import Mention, Table, TrialStat
 from pipeline.stats.numbers import find_numbers
 from pipeline.stats.sentences import blank_markup, parse_dose, parse_phase, parse_sentence, parse_study
 from pipeline.stats.vocabulary import (
-    CONTROLS, RESULTS_HEADER, Measure, find_measures, header_field, measure_for_header,
+    CONTROLS, RESULTS_HEADER, Measure, find_measures, header_field, measure_for_header, squash,
 )
 
 # Cell → its entity mentions (DRUG, DISEASE, TRIAL); offsets into the cell text.
@@ -37,11 +37,11 @@ class Columns:
     free_text: list[int] = field(default_factory=list)  # results columns in words
 
 
-def map_columns(headers: list[str]) -> Columns:
+def map_columns(headers: list[str], disabled: frozenset[str] = frozenset()) -> Columns:
     """Read the header cells: measure columns, free-text results columns and context fields."""
     columns = Columns()
     for index, header in enumerate(headers):
-        measure = measure_for_header(header)
+        measure = measure_for_header(header, disabled)
         if measure is not None:
             columns.measures[index] = measure
             continue
@@ -87,7 +87,7 @@ def _cell_values(part: str, measure: Measure, header: str, disabled: frozenset[s
         return [(f.measure, f.value, f.unit) for f in findings]
     named = find_measures(part, disabled)
     name = named[0][0].name if named and named[0][0].kind == measure.kind else measure.name
-    if _NOT_REACHED.search(part):
+    if _NOT_REACHED.search(part) or "notreached" in squash(part):
         return [(name, None, _unit_for(measure, header, part))]
     numbers = find_numbers(part)
     if not numbers:
@@ -141,7 +141,7 @@ def _row_disease(row: list[str], columns: Columns, annotate: CellAnnotator) -> s
 def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:
     """One record per measure per row of ``table`` (source "table")."""
     headers = _header_texts(table)
-    columns = map_columns(headers)
+    columns = map_columns(headers, disabled)
     if not columns.measures and not columns.free_text:
         return []
     records: list[TrialStat] = []

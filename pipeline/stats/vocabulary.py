@@ -149,10 +149,34 @@ def find_measures(text: str, disabled: frozenset[str] = frozenset()) -> list[tup
     return sorted(taken, key=lambda item: item[1])
 
 
-def measure_for_header(header: str) -> Measure | None:
+# Header words with spaces removed, for headers a PDF broke inside words ("Res pon se rate").
+_SQUASHED_MEASURES: tuple[tuple[str, str], ...] = (
+    ("progressionfreesurvival", "median_pfs"), ("medianpfs", "median_pfs"), ("overallsurvival", "median_os"),
+    ("medianos", "median_os"), ("timetoprogression", "ttp"), ("responserate", "orr"),
+    ("objectiveresponse", "orr"), ("overallresponse", "orr"), ("diseasecontrol", "disease_control_rate"),
+    ("clinicalbenefit", "clinical_benefit_rate"), ("partialresponse", "partial_response"),
+    ("completeresponse", "complete_response"), ("stabledisease", "stable_disease"),
+)
+_SQUASHED_FIELDS: tuple[tuple[HeaderField, tuple[str, ...]], ...] = (
+    ("reference", ("reference",)), ("study", ("study", "trial", "author")), ("n", ("patient", "samplesize", "subjects")),
+    ("combination", ("combination",)), ("dose", ("dose", "schedule", "regimen")),
+    ("drug", ("drug", "treatment", "agent", "intervention")), ("disease", ("tumor", "tumour", "disease", "cancer", "population")),
+)
+
+
+def squash(text: str) -> str:
+    """Lower case with all whitespace removed."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+def measure_for_header(header: str, disabled: frozenset[str] = frozenset()) -> Measure | None:
     """The measure a column header names ("Median OS (months)" → median_os), if any."""
-    found = find_measures(header)
-    return found[0][0] if found else None
+    found = find_measures(header, disabled)
+    if found:
+        return found[0][0]
+    squashed = squash(header)
+    name = next((name for word, name in _SQUASHED_MEASURES if word in squashed), None)
+    return next((m for m in MEASURES if m.name == name), None)
 
 
 def header_field(header: str) -> HeaderField | None:
@@ -160,7 +184,8 @@ def header_field(header: str) -> HeaderField | None:
     for field, pattern in HEADER_SYNONYMS:
         if pattern.search(header):
             return field
-    return None
+    squashed = squash(header)
+    return next((field for field, words in _SQUASHED_FIELDS if any(w in squashed for w in words)), None)
 
 
 def disabled_abbreviations(abbreviations: dict[str, str]) -> frozenset[str]:
