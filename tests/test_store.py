@@ -59,3 +59,15 @@ def test_unknown_decision_is_refused(tmp_path):
         assert "maybe" in str(error)
     else:
         raise AssertionError("expected ValueError")
+
+
+def test_two_versions_of_one_document_keep_their_own_records(tmp_path):
+    """The PDF and the text of one paper share a doc id and may yield identical mentions."""
+    engine = repo.connect(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    mention = Mention(doc_id="d1", start=0, end=10, text="Everolimus", label="DRUG",
+                      canonical="everolimus", provenance=Provenance(stage="ner"))
+    keys = [repo.save_document(engine, _doc(content_hash=h * 64)) for h in "ab"]
+    for key in keys:
+        repo.save_extraction(engine, key, [mention], [_triple()], [])
+    assert len(repo.statements(engine, "d1")) == 2
+    assert len(repo.statements(engine, doc_keys=[keys[0]])) == 1

@@ -59,8 +59,10 @@ class IngestFailureRow(Base):
 class MentionRow(Base):
     __tablename__ = "mentions"
 
+    # Ids are content hashes within a document version: the PDF and the text of one paper
+    # share a doc id, so the key includes the version.
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    doc_key: Mapped[str] = mapped_column(ForeignKey("documents.key", ondelete="CASCADE"), index=True)
+    doc_key: Mapped[str] = mapped_column(ForeignKey("documents.key", ondelete="CASCADE"), primary_key=True)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
@@ -78,7 +80,7 @@ class StatementRow(Base):
     __tablename__ = "statements"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    doc_key: Mapped[str] = mapped_column(ForeignKey("documents.key", ondelete="CASCADE"), index=True)
+    doc_key: Mapped[str] = mapped_column(ForeignKey("documents.key", ondelete="CASCADE"), primary_key=True)
     doc: Mapped[str] = mapped_column(String(255), index=True)
     drug: Mapped[str | None] = mapped_column(Text, nullable=True)
     drug_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -106,7 +108,7 @@ class TrialStatRow(Base):
     __tablename__ = "trial_stats"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    doc_key: Mapped[str] = mapped_column(ForeignKey("documents.key", ondelete="CASCADE"), index=True)
+    doc_key: Mapped[str] = mapped_column(ForeignKey("documents.key", ondelete="CASCADE"), primary_key=True)
     doc: Mapped[str] = mapped_column(String(255), index=True)
     record: Mapped[dict] = mapped_column(JSON)  # the full TrialStat (contract fields)
     measure: Mapped[str] = mapped_column(String(32), index=True)
