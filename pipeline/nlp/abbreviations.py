@@ -35,9 +35,11 @@ def resolve(doc: Doc, candidates: list[Candidate]) -> tuple[dict[str, str], list
         expansions.setdefault(short.text, long_form.text)
         entity = long_form_entity(long_form, candidates)
         here = [c for c in kept if c.start < short.end and short.start < c.end]
-        if entity is not None and any(c.identifier == entity.identifier and c.canonical == entity.canonical
-                                      and (c.start, c.end) == (short.start, short.end) for c in here):
-            continue  # the lexicon already reads it the same way
+        own = [c for c in here if (c.start, c.end) == (short.start, short.end) and not c.ambiguous]
+        if own and (entity is None or own[0].label != entity.label or own[0].canonical == entity.canonical):
+            # Same reading, or an unambiguous symbol whose definition names something else
+            # (the gene MEN1 is defined via the disease "multiple endocrine neoplasia type 1").
+            continue
         kept = [c for c in kept if c not in here]
         if entity is not None:
             kept.append(Candidate(short.start, short.end, entity.label, entity.canonical,

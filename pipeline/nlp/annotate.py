@@ -21,6 +21,7 @@ from pipeline.records import Document, Mention, Provenance, Sentence
 
 TRIAL_CONTEXT = re.compile(r"\b(trials?|stud(?:y|ies)|phase|randomi[sz]ed|placebo)\b", re.I)
 CONTEXT_CHARS = 80
+NOT_NAMES = frozenset({"VERB", "AUX", "ADJ", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ"})
 MAX_TEXT = 5_000_000  # spaCy's default max_length is 1e6; review articles can be longer
 
 
@@ -34,7 +35,7 @@ class Tagger:
         self.matcher = LexiconMatcher(nlp, lexicon)
         drugs = {e.term.lower(): e for e in lexicon.entries if e.label == "DRUG" and e.match != "class"}
         self.drugs = drugs
-        self.fuzzy = FuzzyIndex({t: t for t in drugs}, frozenset(self.matcher.index))
+        self.fuzzy = FuzzyIndex({t: t for t in drugs}, lexicon.fuzzy_block | frozenset(self.matcher.index))
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Lexicon, fuzzy and pattern candidates, before overlap resolution."""
@@ -47,7 +48,8 @@ class Tagger:
     def _fuzzy(self, doc: Doc, covered: set[int]) -> list[Candidate]:
         out = []
         for token in doc:
-            if token.i in covered:
+            # Misspelled drug names are nouns; verbs and adjectives are words we lack.
+            if token.i in covered or token.pos_ in NOT_NAMES:
                 continue
             key = self.fuzzy.lookup(token.text)
             if key is not None:
@@ -58,9 +60,10 @@ class Tagger:
 
     def _patterns(self, doc: Doc) -> list[Candidate]:
         out = []
+        text = doc.text  # built on every access
         for pattern in self.lexicon.patterns:
-            for hit in pattern.regex.finditer(doc.text):
-                window = doc.text[max(0, hit.start() - CONTEXT_CHARS):hit.end() + CONTEXT_CHARS]
+            for hit in pattern.regex.finditer(text):
+                window = text[max(0, hit.start() - CONTEXT_CHARS):hit.end() + CONTEXT_CHARS]
                 if pattern.requires_context and not TRIAL_CONTEXT.search(window):
                     continue
                 span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 MIN_LENGTH = 8
 MAX_DISTANCE = 2
-PREFIX = 3  # candidates must share their first letters: misspellings rarely start wrong
+PREFIX = 4  # candidates must share their first letters: misspellings rarely start wrong
 
 
 def levenshtein(a: str, b: str, limit: int = MAX_DISTANCE) -> int:
@@ -30,19 +30,28 @@ class FuzzyIndex:
     def __init__(self, names: dict[str, str], blocked: frozenset[str] = frozenset()) -> None:
         """``names`` maps a lower-case name to its key; ``blocked`` are real words never fuzzed."""
         self.blocked = blocked
-        self.buckets: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.buckets: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
         for name, key in names.items():
             if len(name) >= MIN_LENGTH and name.isalpha():
-                self.buckets[name[:PREFIX]].append((name, key))
+                self.buckets[name[:PREFIX], len(name)].append((name, key))
+        self.seen: dict[str, str | None] = {}
 
     def lookup(self, token: str) -> str | None:
-        """Key of the single closest name within the distance limit, else None."""
+        """Key of the single closest name within the distance limit, else None (memoized)."""
         word = token.lower()
+        if word not in self.seen:
+            self.seen[word] = self._lookup(word)
+        return self.seen[word]
+
+    def _lookup(self, word: str) -> str | None:
         if len(word) < MIN_LENGTH or not word.isalpha() or word in self.blocked:
             return None
-        scored = sorted(
-            (levenshtein(word, name), name, key) for name, key in self.buckets.get(word[:PREFIX], [])
-        )
+        near = [
+            item
+            for size in range(len(word) - MAX_DISTANCE, len(word) + MAX_DISTANCE + 1)
+            for item in self.buckets.get((word[:PREFIX], size), [])
+        ]
+        scored = sorted((levenshtein(word, name), name, key) for name, key in near)
         if not scored or scored[0][0] > MAX_DISTANCE:
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0] and scored[1][2] != scored[0][2]:

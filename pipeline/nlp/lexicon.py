@@ -54,6 +54,7 @@ class Lexicon:
     patterns: list[Pattern]
     version: str
     ambiguous_terms: frozenset[str] = field(default_factory=frozenset)
+    fuzzy_block: frozenset[str] = field(default_factory=frozenset)  # words never fuzz-matched
 
 
 def lexicon_dir() -> Path:
@@ -113,7 +114,9 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     ]
     _, pattern_rows = _read(directory / "patterns.tsv")
     patterns = [Pattern(r["label"], re.compile(r["regex"]), r["requires_context"] == "yes") for r in pattern_rows]
-    return Lexicon(entries, patterns, _version(comments), ambiguous_terms)
+    _, block_rows = _read(directory / "fuzzy_block.tsv")
+    fuzzy_block = frozenset(r["term"] for r in block_rows)
+    return Lexicon(entries, patterns, _version(comments), ambiguous_terms, fuzzy_block)
 
 
 def _variants(term: str, label: str, ambiguous: bool) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import warnings
 from functools import lru_cache
 
 import spacy
@@ -70,3 +71,5 @@ def _add_abbreviations(nlp: Language) -> None:
         log.warning("scispacy not importable: abbreviations are not resolved")
         return
     nlp.add_pipe("abbreviation_detector")
+    # Its global matcher is empty in documents without abbreviations: spaCy's W036 is noise here.
+    warnings.filterwarnings("ignore", message=r"\[W036\]")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,8 +48,9 @@ def forced_starts(words: list[str]) -> list[int]:
 def sentence_repair(doc: Doc) -> Doc:
     """Mark tokens that cannot (or must) start a sentence; other boundaries stay as they were."""
     words = [t.text for t in doc]
-    for i in non_starts(words):
-        doc[i].is_sent_start = False
-    for i in forced_starts(words):
-        doc[i].is_sent_start = True
+    # One array write: per-token ``is_sent_start`` assignment rescans the whole doc each time.
+    starts = doc.to_array([SENT_START]).astype("int64")  # stored unsigned; we write -1
+    starts[non_starts(words)] = -1
+    starts[forced_starts(words)] = 1
+    doc.from_array([SENT_START], starts)
     return doc
