@@ -6,6 +6,7 @@ from collections import defaultdict
 
 MIN_LENGTH = 8
 MAX_DISTANCE = 2
+LONG = 10  # tokens shorter than this may differ by one edit only ("cytokine" is not "cytovene")
 PREFIX = 4  # candidates must share their first letters: misspellings rarely start wrong
 
 
@@ -52,7 +53,7 @@ class FuzzyIndex:
             for item in self.buckets.get((word[:PREFIX], size), [])
         ]
         scored = sorted((levenshtein(word, name), name, key) for name, key in near)
-        if not scored or scored[0][0] > MAX_DISTANCE:
+        if not scored or scored[0][0] > (MAX_DISTANCE if len(word) >= LONG else 1):
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0] and scored[1][2] != scored[0][2]:
             return None  # two drugs equally close: do not guess

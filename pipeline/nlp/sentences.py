@@ -52,5 +52,5 @@ def sentence_repair(doc: Doc) -> Doc:
     starts = doc.to_array([SENT_START]).astype("int64")  # stored unsigned; we write -1
     starts[non_starts(words)] = -1
     starts[forced_starts(words)] = 1
-    doc.from_array([SENT_START], starts)
+    doc.from_array([SENT_START], starts.astype("uint64"))  # -1 wraps, as spaCy stores it
     return doc
