@@ -8,6 +8,7 @@ text by a full-height gutter (margin notes, sidebars) are set apart.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -60,10 +61,12 @@ class PageLayout:
     side_notes: list[str] = field(default_factory=list)
 
 
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi|[.,-](b|bd)$|-bd|bd$", re.IGNORECASE)
+
+
 def is_bold(fontname: str) -> bool:
-    """Whether a PDF font name denotes a bold face."""
-    name = fontname.lower()
-    return any(key in name for key in ("bold", "black", "heavy", "semibold", ",b"))
+    """Whether a PDF font name denotes a bold face ("Helvetica-Bold", "Times,Bold", "X.B")."""
+    return bool(_BOLD_FONT.search(fontname))
 
 
 def make_words(raw: list[dict]) -> list[Word]:
@@ -183,7 +186,9 @@ def split_side_notes(words: list[Word], body_size: float) -> tuple[list[Word], l
             strip = [w for w in words if w.x0 >= cut0 and (w.x0 + w.x1) / 2 > cut1 - 1]
         else:
             continue
-        if strip and len(strip) < 0.5 * len(words) and strip not in notes:
+        # Hanging reference numbers or list markers also form narrow strips: notes have words.
+        wordy = sum(1 for w in strip if sum(ch.isalpha() for ch in w.text) >= 3)
+        if wordy >= 8 and len(strip) < 0.5 * len(words) and strip not in notes:
             notes.append(strip)
     if not notes:
         return words, []
@@ -225,8 +230,11 @@ def find_gutter(words: list[Word], body_size: float) -> tuple[float, float] | No
     runs = _low_runs(-mid, -0.8 * best, 1)  # runs where at least 80% of the best count hold
     s, e = max(runs, key=lambda r: (r[1] - r[0]) * float(mid[r[0] : r[1]].mean()))
     g0, g1 = lo + a + s, lo + a + e
-    # Widen to the full empty range of the rows showing the gap (the run may be clipped).
-    return float(g0), float(g1)
+    # Ragged line ends widen the gap run; the gutter proper is its least-covered stretch.
+    cov = _coverage(words, g0, g1)
+    floor = float(cov.min())
+    t0, t1 = max(_low_runs(cov, floor + 1e-6, 1), key=lambda r: r[1] - r[0])
+    return float(g0 + t0), float(g0 + t1)
 
 
 def order_page(words: list[Word], body_size: float, page: int) -> PageLayout:

@@ -143,23 +143,29 @@ def _norm_key(text: str) -> str:
 
 
 def _strip_running(pages: list[_Page], body_size: float, removed: list[str]) -> None:
-    """Drop running heads/footers, page numbers and repeated edge lines in place."""
-    edge_rows: list[tuple[_Page, Line, bool]] = []
+    """Drop running heads/footers, page numbers and repeated edge lines in place.
+
+    An edge line goes if its text (digits ignored) recurs at about the same height on another
+    page, if it is a bare page number, or if it is a small DOI/URL/copyright line.
+    """
+    edge_rows: list[tuple[int, Line, str]] = []
     for page in pages:
         zone = EDGE_ZONE * page.height
         for line in group_lines(page.words):
-            top_edge = line.bottom < zone
-            bottom_edge = line.top > page.height - zone
-            if top_edge or bottom_edge:
-                edge_rows.append((page, line, top_edge))
-    counts = Counter((_norm_key(ln.text), top) for _, ln, top in edge_rows)
+            if line.top < zone or line.bottom > page.height - zone:
+                edge_rows.append((page.number, line, _norm_key(line.text)))
+    by_key: dict[str, list[tuple[int, float]]] = {}
+    for number, line, key in edge_rows:
+        by_key.setdefault(key, []).append((number, line.top))
     drop: set[int] = set()
-    for page, line, top in edge_rows:
+    for number, line, key in edge_rows:
         text = line.text
-        recurring = len(pages) > 1 and counts[(_norm_key(text), top)] >= 2
-        number = bool(_PAGE_NUMBER.match(text.strip()))
+        recurring = any(n != number and abs(top - line.top) <= 4 for n, top in by_key[key])
+        # "Table 2" at the top of two pages differs only in digits but is no running head.
+        recurring = recurring and not _CAPTION.match(text)
+        page_number = bool(_PAGE_NUMBER.match(text.strip()))
         linkish = bool(_LINKISH.search(text)) and line.size <= body_size + 0.1
-        if recurring or number or linkish:
+        if recurring or page_number or linkish:
             drop.update(id(w) for w in line.words)
             removed.append(text)
     for page in pages:
@@ -170,18 +176,27 @@ def _strip_running(pages: list[_Page], body_size: float, removed: list[str]) -> 
 
 
 def _body_size(pages: list[_Page]) -> float:
+    """The body font size: the largest size carrying a good share of the characters.
+
+    Not simply the most common size: small-print references and tables can outweigh the
+    body text of a short article.
+    """
     sizes: Counter[float] = Counter()
     for page in pages:
         for w in page.words:
             sizes[round(w.size * 2) / 2] += len(w.text)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    if not sizes:
+        return 10.0
+    top = sizes.most_common(1)[0][1]
+    return max(size for size, count in sizes.items() if count >= 0.35 * top)
 
 
 def _is_heading(line: Line, body: float) -> bool:
     """Short line set apart by a larger size, bold face, numbering or capitals."""
     text = line.text.strip()
     n_words = len(text.split())
-    if n_words == 0 or n_words > 14 or not re.search(r"[A-Za-z]", text):
+    # Figure panel letters ("A", "B C") are not headings: ask for a real word.
+    if n_words == 0 or n_words > 14 or not re.search(r"[A-Za-z]{3}", text):
         return False
     if _REFERENCES.match(text):
         return True
