@@ -179,3 +179,20 @@ def test_outcome_phrase_carries_its_direction(nlp):
     sent = tagged(nlp, "Lenvatinib produced tumor regression in most patients.",
                   [("Lenvatinib", "DRUG", "lenvatinib"), ("tumor regression", "OUTCOME", "tumor growth")])
     assert facts(find_statements(sent)) == {("lenvatinib", None, "tumor growth", "decreases", False)}
+
+
+def test_constituent_negation_does_not_negate_the_finding(nlp):
+    sent = tagged(nlp, "Blocking ERK but not JNK with trametinib reduced invasion of the cells.",
+                  [("ERK", "GENE_OR_PROTEIN", "ERK"), ("JNK", "GENE_OR_PROTEIN", "JNK"),
+                   ("trametinib", "DRUG", "trametinib"), ("invasion", "OUTCOME", "invasion")])
+    assert ("trametinib", None, "invasion", "decreases", False) in {
+        (f.agent.name, None, f.outcome, f.effect, f.negated) for f in find_statements(sent)}
+
+
+def test_table_row_drug_name_cell_is_the_primary(nlp):
+    row = tagged(nlp, "2019 | Gefitinib Erlotinib combined with gefitinib increased apoptosis | [12]",
+                 [("Gefitinib", "DRUG", "gefitinib"), ("Erlotinib", "DRUG", "erlotinib"),
+                  ("gefitinib", "DRUG", "gefitinib"), ("apoptosis", "OUTCOME", "apoptosis")])
+    findings = find_statements(row, primary_hint="gefitinib")
+    assert [(f.agent.name, f.agent.partners, f.outcome) for f in findings] == [
+        ("gefitinib", ("erlotinib",), "apoptosis")]

@@ -79,11 +79,17 @@ def _dominant_disease(annotated) -> str | None:
 
 
 def _name_cell_drug(cells: list[str], row_doc) -> str | None:
-    """A row whose cell is nothing but a drug name is about that drug (a "Drug" column)."""
+    """The drug a table row is about: a cell that is nothing but a drug name (a "Drug"
+    column), or, in a flattened row, the drug that opens the first text cell."""
     from pipeline.relations.sentence import canonical
 
-    for ent in row_doc.ents:
-        if ent.label_ == "DRUG" and ent.text.strip() in {c.strip() for c in cells}:
+    drugs = [e for e in row_doc.ents if e.label_ == "DRUG"]
+    for ent in drugs:
+        if ent.text.strip() in {c.strip() for c in cells}:
+            return canonical(ent)
+    first_text_cell = next((c for c in cells if any(ch.isalpha() for ch in c)), "")
+    for ent in drugs:
+        if first_text_cell and first_text_cell.startswith(ent.text):
             return canonical(ent)
     return None
 

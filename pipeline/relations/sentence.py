@@ -117,7 +117,16 @@ def _is_comparator(drug: Span) -> bool:
 
 
 def _negated(tokens: list) -> bool:
-    return any(has_category(t, "negation") or t.dep_ == "neg" for t in tokens)
+    """A negation cue that negates the clause, not one constituent ("mTORC2 but not mTORC1",
+    "not only")."""
+    for token in tokens:
+        if not (has_category(token, "negation") or token.dep_ == "neg"):
+            continue
+        next_word = token.doc[token.i + 1].lower_ if token.i + 1 < len(token.doc) else ""
+        if token.lower_ == "not" and (token.head.pos_ in {"NOUN", "PROPN"} or next_word == "only"):
+            continue
+        return True
+    return False
 
 
 def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[Span]]]:
@@ -220,8 +229,15 @@ def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> li
     drug and is not an agent of its own. ``primary_hint`` (a table row's drug-name cell)
     makes that drug the primary of its combination."""
     named = [d for d in drugs if not _is_class(d)]
+    groups = combination_groups(sent, drugs)
+    if primary_hint:
+        # A row's drug-name cell followed by the findings text names the drug twice: the bare
+        # name is not a statement of its own when the findings mention the drug again.
+        mentioned = [g for g in groups if any(canonical(m) == primary_hint for m in (g[0], *g[1]))]
+        if len(mentioned) > 1 and not mentioned[0][1]:
+            groups = [g for g in groups if g is not mentioned[0]]
     found = []
-    for primary, partners in combination_groups(sent, drugs):
+    for primary, partners in groups:
         if (_is_class(primary) and _apposed(primary, named)) or _is_comparator(primary):
             continue
         members = [primary, *partners]
