@@ -50,7 +50,12 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        # Sub- and superscripts touching the previous glyph belong to the same token ("PIP2").
+        parts = [self.words[0].text]
+        for prev, word in zip(self.words, self.words[1:]):
+            touching = word.x0 - prev.x1 < 0.1 * self.size and abs(word.size - prev.size) > 0.5
+            parts.append(word.text if touching else " " + word.text)
+        return "".join(parts)
 
 
 @dataclass
@@ -253,15 +258,22 @@ def order_page(words: list[Word], body_size: float, page: int) -> PageLayout:
         return PageLayout(lines, side)
 
     g0, g1 = gutter
-    quarter = (g1 - g0) / 4
-    crossing = [w for w in main if w.x0 < g1 - quarter and w.x1 > g0 + quarter]
-    # Full-width bands: merged y-intervals of lines that cross the gutter.
+    centre_x = (g0 + g1) / 2
+    min_gap = max(3.0, 0.8 * body_size)
+    # Full-width bands: merged y-intervals of rows that cross the gutter, either with a word
+    # or with only a word space at it (the gutter core can be narrow).
     spans: list[list[float]] = []
-    for w in sorted(crossing, key=lambda w: w.top):
-        if spans and w.top <= spans[-1][1] + 1.0:
-            spans[-1][1] = max(spans[-1][1], w.bottom)
+    for row in group_lines(main):
+        left_end = max((w.x1 for w in row.words if w.x1 <= centre_x), default=None)
+        right_start = min((w.x0 for w in row.words if w.x0 >= centre_x), default=None)
+        crosses = any(w.x0 < g1 and w.x1 > g0 for w in row.words)
+        narrow = left_end is not None and right_start is not None and right_start - left_end < min_gap
+        if not (crosses or narrow):
+            continue
+        if spans and row.top <= spans[-1][1] + 1.0:
+            spans[-1][1] = max(spans[-1][1], row.bottom)
         else:
-            spans.append([w.top, w.bottom])
+            spans.append([row.top, row.bottom])
 
     def band_of(w: Word) -> int:
         centre = (w.top + w.bottom) / 2

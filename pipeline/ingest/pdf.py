@@ -260,30 +260,60 @@ def _paragraphs(lines: list[Line], body: float) -> list[_Para]:
     return paras
 
 
-def _vocabulary(lines: list[Line]) -> set[str]:
-    return {_WORD_EDGE.sub("", w.text.lower()) for ln in lines for w in ln.words}
+@dataclass
+class _Vocab:
+    """Words of the whole document, to decide whether a line-end hyphen belongs to the word."""
+
+    counts: Counter[str]  # words, leaving out line-end fragments such as "phospho-"
+    hyphen_prefixes: set[str]  # "anti" when "anti-tumor" occurs somewhere
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> _Vocab:
+        counts = Counter(
+            _WORD_EDGE.sub("", w.text.lower())
+            for ln in lines
+            for w in ln.words
+            if not w.text.endswith(_HYPHENS)
+        )
+        prefixes = {w.split("-", 1)[0] for w in counts if "-" in w}
+        return cls(counts, prefixes)
+
+    def keeps_hyphen(self, left: str, right: str) -> bool:
+        """Keep "left-right" unless the joined word occurs in the document."""
+        head = right.split("-", 1)[0]
+        if self.counts[left + head] or self.counts[left + right]:
+            return False
+        if self.counts[f"{left}-{right}"] or left in self.hyphen_prefixes:
+            return True
+        # Two real words ("tumor-" + "induced") form a compound; hyphenation fragments
+        # ("phospho-" + "rus") rarely are both words. The right part is counted once as the
+        # continuation itself, so it must occur again.
+        return len(left) >= 3 and len(head) >= 3 and self.counts[left] >= 1 and self.counts[head] >= 2
 
 
-def _join_lines(lines: list[Line], vocab: set[str]) -> str:
-    """Join a paragraph's lines, undoing line-end hyphenation where the word continues."""
+def _join_lines(lines: list[Line], vocab: _Vocab | None) -> str:
+    """Join a paragraph's lines, undoing line-end hyphenation where the word continues.
+
+    The hyphen is dropped between lower-case letters unless the vocabulary says the word is a
+    hyphenated compound; before a capital or digit ("PI3K-\nAKT", "3-\nkinase") it is kept.
+    """
     out = ""
     for line in lines:
         text = line.text.strip()
         if not out:
             out = text
             continue
-        if out.endswith(_HYPHENS) and len(out) > 1 and out[-2].isalpha() and text[:1].isalpha():
+        if out.endswith(_HYPHENS) and len(out) > 1 and out[-2].isalnum() and text[:1].isalnum():
             if out.endswith("\u00ad"):
                 out = out[:-1] + text
                 continue
             left = _WORD_EDGE.sub("", out[:-1].rsplit(" ", 1)[-1].lower())
             right = _WORD_EDGE.sub("", text.split(" ", 1)[0].lower())
-            hyphenated = f"{left}-{right}" in vocab
-            joined = (left + right) in vocab
-            if text[0].islower() and out[-2].islower() and (joined or not hyphenated):
+            lower_both = text[0].islower() and out[-2].islower()
+            if lower_both and not (vocab and vocab.keeps_hyphen(left, right)):
                 out = out[:-1] + text
             else:
-                out = out + text  # keep the hyphen of a compound: "PI3K-\nAKT" -> "PI3K-AKT"
+                out = out + text
             continue
         out = f"{out} {text}"
     return out.translate({0xAD: None})
@@ -318,7 +348,7 @@ def _split_references(paras: list[_Para]) -> list[Reference]:
         else:
             entries[-1].append(ln)
     return [
-        Reference(text=_join_lines(e, set()), page=e[0].page) for e in entries if e
+        Reference(text=_join_lines(e, None), page=e[0].page) for e in entries if e
     ]
 
 
@@ -350,7 +380,7 @@ def ingest_pdf(path: Path) -> Document:
         removed.extend(layout.side_notes)
 
     paras = _paragraphs(lines, body)
-    vocab = _vocabulary(lines)
+    vocab = _Vocab.of(lines)
     for p in paras:
         p.text = _join_lines(p.lines, vocab)
     _mark_title(paras, body)
