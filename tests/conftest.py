@@ -29,3 +29,13 @@ def corpus_real_dir() -> Path:
     if not CORPUS_REAL.is_dir():
         pytest.skip("../shared/corpus-real is not beside the project")
     return CORPUS_REAL
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect server for all flow tests, stopped while pytest still owns the
+    output (a server stopped at interpreter exit logs into closed streams)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield

@@ -118,7 +118,7 @@ def test_without_database_there_is_no_history_plot(folders):
 
 
 @pytest.mark.e2e
-def test_evaluate_flow_runs_in_prefect(folders):
+def test_evaluate_flow_runs_in_prefect(prefect_server, folders):
     from pipeline.flows.evaluate import evaluate_flow
 
     index = evaluate_flow({"pdf": str(folders["pred"])}, str(folders["gold"]), str(folders["out"]),
