@@ -133,13 +133,19 @@ def save_extraction(
             row.extractor_fingerprint = fingerprint
 
 
+def _for_documents(model, doc: str | None, doc_keys: list[str] | None, *order):
+    """A query on a per-document table, narrowed to a document id or to document versions."""
+    query = select(model).order_by(*order)
+    if doc:
+        query = query.where(model.doc == doc)
+    if doc_keys is not None:
+        query = query.where(model.doc_key.in_(doc_keys))
+    return query
+
+
 def statements(engine: Engine, doc: str | None = None, doc_keys: list[str] | None = None) -> list[Triple]:
     """Stored statement-level triples, optionally for one document id or document versions."""
-    query = select(StatementRow).order_by(StatementRow.doc, StatementRow.start)
-    if doc:
-        query = query.where(StatementRow.doc == doc)
-    if doc_keys is not None:
-        query = query.where(StatementRow.doc_key.in_(doc_keys))
+    query = _for_documents(StatementRow, doc, doc_keys, StatementRow.doc, StatementRow.start)
     with Session(engine) as session:
         fields = Triple.model_fields.keys()
         return [Triple(**{f: getattr(r, f) for f in fields}) for r in session.scalars(query)]
@@ -147,11 +153,7 @@ def statements(engine: Engine, doc: str | None = None, doc_keys: list[str] | Non
 
 def trial_stats(engine: Engine, doc: str | None = None, doc_keys: list[str] | None = None) -> list[TrialStat]:
     """Stored trial statistics, optionally for one document id or document versions."""
-    query = select(TrialStatRow).order_by(TrialStatRow.doc, TrialStatRow.id)
-    if doc:
-        query = query.where(TrialStatRow.doc == doc)
-    if doc_keys is not None:
-        query = query.where(TrialStatRow.doc_key.in_(doc_keys))
+    query = _for_documents(TrialStatRow, doc, doc_keys, TrialStatRow.doc, TrialStatRow.id)
     with Session(engine) as session:
         return [TrialStat.model_validate(r.record) for r in session.scalars(query)]
 
