@@ -111,7 +111,10 @@ def group_lines(words: list[Word]) -> list[Line]:
         for i in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
             top, bottom = bounds[i]
             overlap = min(bottom, w.bottom) - max(top, w.top)
-            if overlap > 0.5 * min(bottom - top, w.bottom - w.top):
+            height = w.bottom - w.top
+            # Sub- and superscripts sit half off the baseline: any overlap joins a small word.
+            small = height < 0.85 * (bottom - top) and overlap > 0.2 * height
+            if small or overlap > 0.5 * min(bottom - top, height):
                 lines[i].append(w)
                 bounds[i] = (min(top, w.top), max(bottom, w.bottom))
                 placed = True
@@ -291,9 +294,16 @@ def order_page(words: list[Word], body_size: float, page: int) -> PageLayout:
         regions.setdefault((band, col), []).append(w)
 
     ordered: list[Line] = []
-    for region_id, key in enumerate(sorted(regions)):
+    region_id = -1
+    previous_full = False
+    for key in sorted(regions):
         band, col = key
         full = band % 2 == 1
+        # Full-width bands with no column text between them are one region (so paragraph
+        # breaks inside a long abstract are found from line spacing).
+        if not (full and previous_full):
+            region_id += 1
+        previous_full = full
         x0, x1 = (lo, hi) if full else ((lo, g0) if col == 0 else (g1, hi))
         for ln in group_lines(regions[key]):
             ln.col_x0, ln.col_x1, ln.region, ln.page = x0, x1, region_id, page

@@ -413,6 +413,7 @@ def _assemble(
     levels = _heading_levels(paras, body)
     in_refs = False
     ref_paras: list[_Para] = []
+    byline = _byline_index(paras)
     for i, p in enumerate(paras):
         if p.kind == "heading" and _REFERENCES.match(p.text.strip()):
             in_refs = True
@@ -431,8 +432,11 @@ def _assemble(
             if kind == "table":
                 caption_pos.append((p.lines[0].page, p.lines[0].top, label, p.text))
             continue
-        if p.kind == "paragraph" and p.lines[0].size < 0.8 * body:
+        if p.kind == "paragraph" and (p.lines[0].size < 0.8 * body or _fragmentary(p)):
             removed.append(p.text)  # footnotes, figure labels, small print
+            continue
+        if i == byline:
+            removed.append(p.text)
             continue
         kept.append(p)
         p.level = levels.get(i)
@@ -495,6 +499,34 @@ def _caption_start(line: Line, body: float) -> bool:
         return False
     after = m.group("after")
     return bool(after.strip()) or not after or line.words[0].bold or line.size < body - 0.3
+
+
+def _fragmentary(p: _Para) -> bool:
+    """Labels inside a figure: a few short lines, no sentence."""
+    n_words = len(p.text.split())
+    per_line = n_words / len(p.lines)
+    return per_line <= 4 and n_words <= 25 and not p.text.rstrip().endswith((".", "?", "!", ":"))
+
+
+def _byline_index(paras: list[_Para]) -> int | None:
+    """Index of the author list right after the title on page 1, if there is one.
+
+    An author list is short, has no sentence end, separates names with commas or "and",
+    and nearly all its words are capitalised (affiliation marks and digits aside).
+    """
+    for i, p in enumerate(paras):
+        if p.kind != "title":
+            continue
+        if i + 1 >= len(paras) or paras[i + 1].kind != "paragraph":
+            return None
+        text = paras[i + 1].text.strip()
+        words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w.lower() not in ("and", "de", "van", "von", "der", "la")]
+        if not words or len(text.split()) > 80 or text.endswith((".", ":")):
+            return None
+        capitalised = sum(1 for w in words if w[0].isupper()) / len(words)
+        separators = text.count(",") + len(re.findall(r"\band\b", text))
+        return i + 1 if capitalised >= 0.85 and separators >= 1 else None
+    return None
 
 
 def _close_sections(sections: list[Section], text_end: int) -> None:
