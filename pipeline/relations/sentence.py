@@ -328,9 +328,11 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (agent, target, outcome) in a sentence: a second mention of the same
+    outcome with another direction contradicts the first and is dropped."""
     seen, unique = set(), []
     for f in findings:
-        key = (f.agent.name, f.target, f.outcome, f.effect)
+        key = (f.agent.name, f.target, f.outcome)
         if key not in seen:
             seen.add(key)
             unique.append(f)
