@@ -21,6 +21,20 @@ SOURCES = (  # file, label (None = per row), priority (lower wins)
 )
 # Head nouns whose plural the disease lexicon does not list.
 PLURAL_HEADS = ("tumor", "tumour", "neoplasm", "cancer", "carcinoma", "sarcoma", "carcinoid", "lymphoma")
+# Root terms of the disease ontology that name no particular disease ("tumors", "the disease").
+GENERIC_DISEASES = frozenset(
+    "disease diseases disorder disorders syndrome syndromes tumor tumors tumour tumours neoplasm neoplasms "
+    "lesion lesions malignancy malignancies".split()
+)
+# The drug source (MeSH chemicals) lists proteins, receptors and antigens: they are gene products,
+# never drugs ("regulatory-associated protein of mTOR", "stem cell factor", "HLA-DR antigens").
+PROTEIN_NAME = re.compile(
+    r"\b(?:proteins?|receptors?|kinases?|antigens?|factors?|enzymes?|ligands?|subunits?)"
+    r"(?:[- ](?:alpha|beta|gamma|[0-9]+[a-z]?|[ivx]+))?$|\bprotein of\b"
+)
+# Greek letters spelled out in gene lexicons ("HIF-1alpha") and written as symbols in prose.
+GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "kappa": "κ", "epsilon": "ε"}
+GREEK_SUFFIX = re.compile(r"(?<=[0-9A-Za-z-])(alpha|beta|gamma|delta|kappa|epsilon)(?=[0-9]?$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,8 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         for row in rows:
             row_label = label or row["label"]
             term = row["term"]
+            if not _keep(term, row["canonical"], row_label, priority):
+                continue
             ident = row.get("identifier") or None
             if ident:
                 ids_by_canonical.setdefault((row_label, row["canonical"]), ident)
@@ -119,6 +135,17 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     return Lexicon(entries, patterns, _version(comments), ambiguous_terms, fuzzy_block)
 
 
+def _keep(term: str, canonical: str, label: str, priority: int) -> bool:
+    """False for compiled rows that misname their entity: protein "drugs", generic disease words."""
+    if priority == 0:
+        return True  # curated rows were reviewed one by one
+    if label == "DRUG":
+        return not (PROTEIN_NAME.search(term) or PROTEIN_NAME.search(canonical.lower()))
+    if label == "DISEASE":
+        return term.lower() not in GENERIC_DISEASES
+    return True
+
+
 def _variants(term: str, label: str, ambiguous: bool) -> list[str]:
     """The term plus the spellings prose uses that the sources omit."""
     variants = [term]
@@ -127,4 +154,7 @@ def _variants(term: str, label: str, ambiguous: bool) -> list[str]:
     # "AKT1" is written "Akt1", "RHEB" "Rheb": add the capitalized form of plain symbols.
     if label == "GENE_OR_PROTEIN" and not ambiguous and 3 <= len(term) <= 6 and term.isupper() and term[0].isalpha():
         variants.append(term[0] + term[1:].lower())
+    # "HIF-1alpha" is written "HIF-1α", "TGF-beta1" "TGF-β1".
+    if label == "GENE_OR_PROTEIN" and GREEK_SUFFIX.search(term):
+        variants.append(GREEK_SUFFIX.sub(lambda m: GREEK[m.group(1).lower()], term))
     return variants
