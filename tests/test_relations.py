@@ -196,3 +196,12 @@ def test_table_row_drug_name_cell_is_the_primary(nlp):
     findings = find_statements(row, primary_hint="gefitinib")
     assert [(f.agent.name, f.agent.partners, f.outcome) for f in findings] == [
         ("gefitinib", ("erlotinib",), "apoptosis")]
+
+
+def test_gene_before_drug_needs_the_drug_marked_as_agent(nlp):
+    unmarked = tagged(nlp, "Activation of AKT was frequent, and sorafenib was given to all patients.",
+                      [("AKT", "GENE_OR_PROTEIN", "AKT"), ("sorafenib", "DRUG", "sorafenib")])
+    assert find_statements(unmarked) == []
+    marked = tagged(nlp, "Inhibition of AKT by capivasertib was complete.",
+                    [("AKT", "GENE_OR_PROTEIN", "AKT"), ("capivasertib", "DRUG", "capivasertib")])
+    assert facts(find_statements(marked)) == {("capivasertib", "AKT", None, None, False)}

@@ -28,6 +28,7 @@ CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
 MAX_WINDOW = 30  # tokens between a drug and what it acts on
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
+AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
 # Outcomes a paper attributes to a drug without a verb ("the antitumour activity of X").
 ACTIVITY_OUTCOMES = frozenset({"anti-tumor activity", "response rate", "disease control",
@@ -177,9 +178,23 @@ def _chain_name(chain: list[Span]) -> str:
     return "/".join(names)
 
 
+def _agentive_link(anchor: Span) -> bool:
+    """The drug is marked as the agent of something said before it: "… by X", "… with X",
+    "(X)", "X-induced"."""
+    before = anchor.doc[max(0, anchor.start - 2):anchor.start]
+    after = anchor.doc[anchor.end:anchor.end + 1]
+    return any(t.lower_ in AGENTIVE for t in before) or any(t.text == "-" for t in after)
+
+
 def _target_cue(sent: Span, anchor: Span, chain: Span) -> tuple[str, bool] | None:
-    """Interaction signalled between the agent and a gene chain (nearest cue to the gene)."""
+    """Interaction signalled between the agent and a gene chain.
+
+    A gene written before the drug needs the drug to be marked as the agent ("inhibition of
+    mTOR by X"); otherwise the gene belongs to another clause of the sentence.
+    """
     if _too_far(anchor, chain):
+        return None
+    if chain.start < anchor.start and not _agentive_link(anchor):
         return None
     tokens = [t for t in _window(sent, anchor, chain) if not (anchor.start <= t.i < anchor.end)]
     for token in sorted(tokens, key=lambda t: abs(t.i - chain.start)):
