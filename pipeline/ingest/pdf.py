@@ -96,13 +96,18 @@ def _open_error(path: Path, exc: Exception) -> IngestError:
     return IngestError(path, "corrupt", f"PDF cannot be parsed: {detail}")
 
 
-def _light(color) -> bool:
-    """Very light fill colour (near-white grey, RGB or CMYK): typical of watermarks."""
+def _light(color, space) -> bool:
+    """Very light fill colour (near-white grey, RGB or CMYK): typical of watermarks.
+
+    A one-component colour is only grey in DeviceGray; in a Separation space 1.0 is full ink.
+    """
     if not isinstance(color, (tuple, list)) or not color:
         return False
     if not all(isinstance(c, (int, float)) for c in color):
         return False
-    if len(color) in (1, 3):
+    if len(color) == 1:
+        return "gray" in str(space).lower() and color[0] > 0.85
+    if len(color) == 3:
         return min(color) > 0.85
     if len(color) == 4:
         return max(color) < 0.1
@@ -113,11 +118,11 @@ def _read_page(page, number: int, removed: list[str]) -> _Page:
     raw = page.extract_words(
         use_text_flow=False,
         x_tolerance_ratio=X_TOLERANCE_RATIO,
-        extra_attrs=["size", "fontname", "non_stroking_color"]
+        extra_attrs=["size", "fontname", "non_stroking_color", "ncs"]
     )
     kept = []
     for r in raw:
-        if not r["upright"] or _light(r["non_stroking_color"]):
+        if not r["upright"] or _light(r["non_stroking_color"], r["ncs"]):
             removed.append(r["text"])
         else:
             kept.append(r)
@@ -211,7 +216,9 @@ def _is_heading(line: Line, body: float) -> bool:
     if line.bold and line.size >= body - 0.6:
         return True
     letters = re.sub(r"[^A-Za-z]", "", text)
-    return len(letters) >= 4 and letters.isupper() and n_words <= 8 and line.size >= body - 0.6
+    capitals = len(letters) >= 4 and letters.isupper() and n_words <= 8
+    # Small bold capitals are a common heading style ("REFERENCES" in 7 pt over 8.5 pt text).
+    return capitals and line.size >= (0.75 * body if line.bold else body - 0.6)
 
 
 def _starts_paragraph(prev: Line, cur: Line, gap_limit: float) -> bool:
@@ -411,16 +418,17 @@ def _assemble(
     references: list[Reference] = []
     kept: list[_Para] = []
     levels = _heading_levels(paras, body)
-    in_refs = False
+    refs_size: float | None = None  # font size of the References heading while inside it
     ref_paras: list[_Para] = []
     byline = _byline_index(paras)
     for i, p in enumerate(paras):
         if p.kind == "heading" and _REFERENCES.match(p.text.strip()):
-            in_refs = True
+            refs_size = p.lines[0].size
             continue
-        if in_refs:
-            if p.kind == "heading" and levels.get(i, 3) <= 1 and not _REF_NUMBER.match(p.text):
-                in_refs = False
+        if refs_size is not None:
+            # A heading at least as prominent as "References" (methods, appendix) ends the list.
+            if p.kind == "heading" and p.lines[0].size >= refs_size - 0.1 and not _REF_NUMBER.match(p.text):
+                refs_size = None
             else:
                 ref_paras.append(p)
                 continue
@@ -431,6 +439,9 @@ def _assemble(
             captions.append(Caption(kind=kind, label=label, text=p.text, page=p.lines[0].page))
             if kind == "table":
                 caption_pos.append((p.lines[0].page, p.lines[0].top, label, p.text))
+            continue
+        if not any(ch.isalnum() for ch in p.text):
+            removed.append(p.text)
             continue
         if p.kind == "paragraph" and (p.lines[0].size < 0.8 * body or _fragmentary(p)):
             removed.append(p.text)  # footnotes, figure labels, small print
