@@ -16,6 +16,7 @@ from pipeline.nlp.fuzzy import FuzzyIndex
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.matching import Candidate, LexiconMatcher
 from pipeline.nlp.model import load_nlp, model_name
+from pipeline.nlp.rules import compose
 from pipeline.nlp.types import AnnotatedDocument
 from pipeline.records import Document, Mention, Provenance, Sentence
 
@@ -114,7 +115,7 @@ def annotate(document: Document) -> AnnotatedDocument:
     doc = tool.nlp(document.text)
     candidates = disambiguate(doc, tool.candidates(doc))
     abbreviations, candidates = resolve(doc, candidates)
-    chosen = longest(candidates)
+    chosen = longest(compose(doc, candidates))
 
     spans = []
     for c in chosen:

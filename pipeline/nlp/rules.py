@@ -1,0 +1,103 @@
+"""Compositional rules over lexicon candidates: names that are built from other names.
+
+* ``<gene(s)> inhibitor(s)`` is a drug class ("Hsp90 inhibitor", "MEK/Erk inhibitors");
+* ``<compound> <designator>`` is one specific compound ("cucurbitacin B", "icariside II");
+* ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
+* a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
+  is part of the protein's name, not a drug.
+
+All rules work on token indices and lower-case token texts; they only add candidates (the
+longest-match step then prefers them) or drop drug readings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from spacy.tokens import Doc
+
+from pipeline.nlp.matching import Candidate
+
+CLASS_HEADS = {"inhibitor": "inhibitor", "inhibitors": "inhibitor", "antagonist": "antagonist",
+               "antagonists": "antagonist", "blocker": "blocker", "blockers": "blocker"}
+GENE_JOINERS = frozenset({"/", "-"})
+# Tokens naming one member of a compound series: letters, roman numerals, "Rg3", "A1".
+DESIGNATOR = re.compile(r"^(?:[A-Z]|[IVX]{1,4}[A-Z]?|[A-Z][a-z]?\d)$")
+# Heads that make a preceding drug-lexicon word part of a protein or process name.
+PROTEIN_HEADS = frozenset(
+    "receptor receptors kinase kinases synthase synthases transporter transporters channel channels "
+    "binding-protein phosphatase phosphatases".split()
+)
+ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properties property".split())
+TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic osteosarcoma".split())
+
+
+def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates plus composed names, minus drug readings that are parts of protein names."""
+    words = [t.lower_ for t in doc]
+    spaced = [bool(t.whitespace_) for t in doc]
+    out = [c for c in candidates if not _modifies_protein(c, words)]
+    out += gene_classes(doc, candidates, words)
+    out += designated_compounds(doc, candidates, spaced)
+    out += anti_disease_activity(candidates, words, spaced)
+    return out
+
+
+def _modifies_protein(c: Candidate, words: Sequence[str]) -> bool:
+    """A drug word followed by a protein head ("insulin receptor", "phosphatidylinositol 3-kinase")."""
+    if c.label != "DRUG" or c.match == "class":
+        return False
+    nxt = words[c.end:c.end + 3]
+    if nxt and nxt[0] in PROTEIN_HEADS:
+        return True
+    return len(nxt) == 3 and nxt[0].isdigit() and nxt[1] == "-" and nxt[2] in PROTEIN_HEADS
+
+
+def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
+    """``<gene>[/<gene>…] inhibitor(s)`` → a drug class named after the target(s)."""
+    genes = {c.end: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
+    out = []
+    for end, head in ((i, CLASS_HEADS[w]) for i, w in enumerate(words) if w in CLASS_HEADS):
+        chain = []
+        cursor = end
+        while cursor in genes:
+            gene = genes[cursor]
+            chain.insert(0, gene)
+            if gene.start >= 2 and words[gene.start - 1] in GENE_JOINERS and gene.start - 1 in genes:
+                cursor = gene.start - 1
+            else:
+                break
+        if not chain:
+            continue
+        name = "/".join(g.canonical.lower() for g in chain)
+        out.append(Candidate(chain[0].start, end + 1, "DRUG", f"{name} {head}", None, "class", "rule:gene_class"))
+    return out
+
+
+def designated_compounds(doc: Doc, candidates: list[Candidate], spaced: Sequence[bool]) -> list[Candidate]:
+    """A compound name followed by a series designator is that one compound ("cucurbitacin B")."""
+    out = []
+    for c in candidates:
+        if c.label != "DRUG" or c.match == "class" or c.end >= len(doc) or not spaced[c.end - 1]:
+            continue
+        nxt = doc[c.end]
+        if DESIGNATOR.match(nxt.text) and not (c.end + 1 < len(doc) and doc[c.end + 1].text in {"-", "/"}):
+            name = f"{doc[c.start:c.end].text} {nxt.text}".lower()
+            out.append(Candidate(c.start, c.end + 1, "DRUG", name, None, "synonym", "rule:designated_compound"))
+    return out
+
+
+def anti_disease_activity(candidates: list[Candidate], words: Sequence[str], spaced: Sequence[bool]) -> list[Candidate]:
+    """``anti-<disease> activity/effect`` ("anti-OS activity", "anti-cancer effects") → anti-tumor activity."""
+    diseases = {(c.start, c.end) for c in candidates if c.label == "DISEASE"}
+    out = []
+    for i, word in enumerate(words[:-3]):
+        if word != "anti" or words[i + 1] != "-" or spaced[i] or spaced[i + 1]:
+            continue
+        for end in range(i + 3, min(i + 6, len(words))):
+            if words[end] in ACTIVITY_HEADS and ((i + 2, end) in diseases or (end == i + 3 and words[i + 2] in TUMOR_WORDS)):
+                out.append(Candidate(i, end + 1, "OUTCOME", "anti-tumor activity", None, "synonym",
+                                     "rule:anti_disease_activity"))
+                break
+    return out
