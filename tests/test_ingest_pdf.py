@@ -116,6 +116,35 @@ def test_block_offsets_exact(doc):
     assert doc.blocks[-1].page == 2
 
 
+def _margin_note_pdf(path: Path) -> Path:
+    """One text column, a narrow margin note beside it and a rotated watermark."""
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 9)
+    for i in range(30):
+        c.drawString(60, 760 - 12 * i, f"Delta {i} body text about sirolimus dosing in kidney transplant")
+    c.setFont("Helvetica", 7)
+    for i, note in enumerate(["See Comment page", "Department of Oncology", "University of Nowhere",
+                              "Correspondence to", "Dr Margin Author", "margin@example.org"]):
+        c.drawString(430, 700 - 10 * i, note)
+    c.saveState()
+    c.setFont("Helvetica", 40)
+    c.translate(300, 400)
+    c.rotate(45)
+    c.drawString(0, 0, "WATERMARK")
+    c.restoreState()
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_margin_note_and_watermark_set_apart(tmp_path):
+    doc = ingest_pdf(_margin_note_pdf(tmp_path / "margin.pdf"))
+    assert "Delta 29 body text" in doc.text
+    assert "Department of Oncology" not in doc.text and "WATERMARK" not in doc.text
+    assert any("Department of Oncology" in r for r in doc.removed)
+    assert "WATERMARK" in doc.removed  # rotated text is set apart whole
+
+
 # --------------------------------------------------------------------------- corpus-real
 
 LIGATURE_CHARS = "ﬀﬁﬂﬃﬄ"

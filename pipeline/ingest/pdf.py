@@ -114,8 +114,26 @@ def _light(color, space) -> bool:
     return False
 
 
+def _rotated(obj: dict) -> bool:
+    """A character drawn at an angle (pdfminer calls text up to 90 degrees "upright").
+
+    Only the rotation term is tested: synthetic italics shear the matrix but do not rotate it.
+    """
+    if obj["object_type"] != "char":
+        return False
+    a, b = obj["matrix"][0], obj["matrix"][1]
+    return abs(b) > 0.1 * abs(a) or a <= 0
+
+
 def _read_page(page, number: int, removed: list[str]) -> _Page:
-    raw = page.extract_words(
+    """Words of one page without watermarks and ruled-table text, plus the tables."""
+    chars = page.chars
+    if any(_rotated(c) for c in chars):
+        removed.append("".join(c["text"] for c in chars if _rotated(c)))
+        text_page = page.filter(lambda obj: not _rotated(obj))
+    else:
+        text_page = page
+    raw = text_page.extract_words(
         use_text_flow=False,
         x_tolerance_ratio=X_TOLERANCE_RATIO,
         extra_attrs=["size", "fontname", "non_stroking_color", "ncs"]
@@ -421,7 +439,16 @@ def _assemble(
     refs_size: float | None = None  # font size of the References heading while inside it
     ref_paras: list[_Para] = []
     byline = _byline_index(paras)
+    unheaded = _unheaded_references(paras)
+    # Banners above the title (journal name, article type, DOI line) are not body text.
+    title_at = next((i for i, p in enumerate(paras) if p.kind == "title"), 0)
     for i, p in enumerate(paras):
+        if i < title_at:
+            removed.append(p.text)
+            continue
+        if i in unheaded:
+            ref_paras.append(p)
+            continue
         if p.kind == "heading" and _REFERENCES.match(p.text.strip()):
             refs_size = p.lines[0].size
             continue
@@ -510,6 +537,26 @@ def _caption_start(line: Line, body: float) -> bool:
         return False
     after = m.group("after")
     return bool(after.strip()) or not after or line.words[0].bold or line.size < body - 0.3
+
+
+_CITATION = re.compile(
+    r"^\[?\d{1,3}[\].)]?\s+[A-Z][\w'’-]+,?\s(?:[A-Z]{1,3}\b|[A-Z]\.)"  # "12 Smith AB," / "3. Adams, P.D."
+)
+
+
+def _unheaded_references(paras: list[_Para]) -> set[int]:
+    """Indices of a reference list printed without a heading (none found otherwise).
+
+    Starts at three consecutive numbered citation-like paragraphs and runs to the end of the
+    document, skipping headings; continuation lines of an entry come along.
+    """
+    if any(p.kind == "heading" and _REFERENCES.match(p.text.strip()) for p in paras):
+        return set()
+    looks = [p.kind == "paragraph" and bool(_CITATION.match(p.text)) for p in paras]
+    for i in range(len(paras) - 2):
+        if looks[i] and looks[i + 1] and looks[i + 2]:
+            return {j for j in range(i, len(paras)) if paras[j].kind == "paragraph"}
+    return set()
 
 
 def _fragmentary(p: _Para) -> bool:
