@@ -443,7 +443,7 @@ def _assemble(
     # Banners above the title (journal name, article type, DOI line) are not body text.
     title_at = next((i for i, p in enumerate(paras) if p.kind == "title"), 0)
     for i, p in enumerate(paras):
-        if i < title_at:
+        if i < title_at or i == byline:
             removed.append(p.text)
             continue
         if i in unheaded:
@@ -472,9 +472,6 @@ def _assemble(
             continue
         if p.kind == "paragraph" and (p.lines[0].size < 0.8 * body or _fragmentary(p)):
             removed.append(p.text)  # footnotes, figure labels, small print
-            continue
-        if i == byline:
-            removed.append(p.text)
             continue
         kept.append(p)
         p.level = levels.get(i)
@@ -575,7 +572,7 @@ def _byline_index(paras: list[_Para]) -> int | None:
     for i, p in enumerate(paras):
         if p.kind != "title":
             continue
-        if i + 1 >= len(paras) or paras[i + 1].kind != "paragraph":
+        if i + 1 >= len(paras) or paras[i + 1].kind == "title":
             return None
         text = paras[i + 1].text.strip()
         words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w.lower() not in ("and", "de", "van", "von", "der", "la")]
