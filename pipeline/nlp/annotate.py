@@ -23,6 +23,7 @@ from pipeline.records import Document, Mention, Provenance, Sentence
 TRIAL_CONTEXT = re.compile(r"\b(trials?|stud(?:y|ies)|phase|randomi[sz]ed|placebo)\b", re.I)
 CONTEXT_CHARS = 80
 NOT_NAMES = frozenset({"VERB", "AUX", "ADJ", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ"})
+DRUG_SOURCE_PRIORITY = 2  # fuzzy matching targets curated and drug-dictionary names, not ChEBI compounds
 MAX_TEXT = 5_000_000  # spaCy's default max_length is 1e6; review articles can be longer
 
 
@@ -34,7 +35,8 @@ class Tagger:
         self.lexicon = lexicon
         self.model = model_name(nlp)
         self.matcher = LexiconMatcher(nlp, lexicon)
-        drugs = {e.term.lower(): e for e in lexicon.entries if e.label == "DRUG" and e.match != "class"}
+        drugs = {e.term.lower(): e for e in lexicon.entries
+                 if e.label == "DRUG" and e.match != "class" and e.priority <= DRUG_SOURCE_PRIORITY}
         self.drugs = drugs
         self.fuzzy = FuzzyIndex({t: t for t in drugs}, lexicon.fuzzy_block | frozenset(self.matcher.index))
 

@@ -1,6 +1,6 @@
 """Load the compiled lexicons (TSV) into one in-memory table of entries.
 
-Priority when two sources claim the same term: curated > genes > drugs > diseases.
+Priority when two sources claim the same term: curated > genes > drugs > compounds > diseases.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ SOURCES = (  # file, label (None = per row), priority (lower wins)
     ("curated.tsv", None, 0),
     ("genes.tsv", "GENE_OR_PROTEIN", 1),
     ("drugs.tsv", "DRUG", 2),
-    ("diseases.tsv", "DISEASE", 3),
+    ("compounds.tsv", "DRUG", 3),  # bioactive ChEBI compounds the drug source lacks
+    ("diseases.tsv", "DISEASE", 4),
 )
 # Head nouns whose plural the disease lexicon does not list.
 PLURAL_HEADS = ("tumor", "tumour", "neoplasm", "cancer", "carcinoma", "sarcoma", "carcinoid", "lymphoma")
@@ -34,6 +35,7 @@ PROTEIN_NAME = re.compile(
 )
 # Greek letters spelled out in gene lexicons ("HIF-1alpha") and written as symbols in prose.
 GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "kappa": "κ", "epsilon": "ε"}
+GREEK_PREFIX = re.compile(r"^(alpha|beta|gamma|delta|kappa|epsilon)-", re.I)
 GREEK_SUFFIX = re.compile(r"(?<=[0-9A-Za-z-])(alpha|beta|gamma|delta|kappa|epsilon)(?=[0-9]?$)", re.I)
 
 
@@ -157,4 +159,7 @@ def _variants(term: str, label: str, ambiguous: bool) -> list[str]:
     # "HIF-1alpha" is written "HIF-1α", "TGF-beta1" "TGF-β1".
     if label == "GENE_OR_PROTEIN" and GREEK_SUFFIX.search(term):
         variants.append(GREEK_SUFFIX.sub(lambda m: GREEK[m.group(1).lower()], term))
+    # "beta-elemene" is written "β-elemene".
+    if label == "DRUG" and GREEK_PREFIX.match(term):
+        variants.append(GREEK_PREFIX.sub(lambda m: GREEK[m.group(1).lower()] + "-", term))
     return variants
