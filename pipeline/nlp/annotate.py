@@ -24,7 +24,11 @@ TRIAL_CONTEXT = re.compile(r"\b(trials?|stud(?:y|ies)|phase|randomi[sz]ed|placeb
 CONTEXT_CHARS = 80
 NOT_NAMES = frozenset({"VERB", "AUX", "ADJ", "ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ"})
 DRUG_SOURCE_PRIORITY = 2  # fuzzy matching targets curated and drug-dictionary names, not ChEBI compounds
-MAX_TEXT = 5_000_000  # spaCy's default max_length is 1e6; review articles can be longer
+MAX_TEXT = 5_000_000
+# INN stems (WHO stem book) a lower-case misspelling must keep to be fuzzy-matched.
+INN_STEMS = ("mab", "nib", "lib", "limus", "platin", "mycin", "micin", "rubicin", "taxel", "statin", "sartan",
+             "prazole", "tide", "cillin", "cycline", "vir", "afil", "olol", "pril", "parin", "dronate", "tecan",
+             "zomib", "ciclib", "rafenib", "sertib", "lisib", "tinib", "mustine", "trexate", "citabine")  # spaCy's default max_length is 1e6; review articles can be longer
 
 
 class Tagger:
@@ -52,10 +56,11 @@ class Tagger:
         out = []
         for token in doc:
             # Misspelled drug names are nouns; verbs and adjectives are words we lack.
-            if token.i in covered or token.pos_ in NOT_NAMES:
+            if token.i in covered or token.pos_ in NOT_NAMES or not _name_like(token):
                 continue
             key = self.fuzzy.lookup(token.text)
-            if key is not None:
+            # A lower-case word is only a misspelled drug when the drug's INN stem shows it.
+            if key is not None and (_capitalised(token) or key.endswith(INN_STEMS)):
                 entry = self.drugs[key]
                 out.append(Candidate(token.i, token.i + 1, "DRUG", entry.canonical, entry.identifier,
                                      "fuzzy", "fuzzy:drug"))
@@ -75,6 +80,16 @@ class Tagger:
                     out.append(Candidate(span.start, span.end, pattern.label, canonical, None,
                                          "pattern", f"pattern:{pattern.label.lower()}"))
         return out
+
+
+def _name_like(token) -> bool:
+    """Not an inflection of an English word the fuzzy index blocks ("inhibits" → "inhibit")."""
+    return token.lemma_.lower() not in tagger().fuzzy.blocked
+
+
+def _capitalised(token) -> bool:
+    """Capitalised mid-sentence, as drug names (and misspelled brand/INN names) often are."""
+    return token.text[:1].isupper() and not token.is_sent_start
 
 
 @lru_cache(maxsize=1)

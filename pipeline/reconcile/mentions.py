@@ -92,9 +92,17 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
             "f1": round(f, 4)}
 
 
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ε": "epsilon"}
+
+
+def _fold(name: str) -> str:
+    """Case-folded name with Greek letters spelled out ("β-elemene" = "beta-elemene")."""
+    return "".join(GREEK.get(ch, ch) for ch in name.casefold())
+
+
 def normalized_equal(gold: Span, pred: Span) -> bool:
-    """Same identity: canonical names equal after case-folding, or identifiers equal."""
-    if gold.canonical and pred.canonical and gold.canonical.casefold() == pred.canonical.casefold():
+    """Same identity: canonical names equal after case-folding (Greek letters spelled out), or identifiers equal."""
+    if gold.canonical and pred.canonical and _fold(gold.canonical) == _fold(pred.canonical):
         return True
     return bool(gold.identifier and pred.identifier and gold.identifier == pred.identifier)
 

@@ -1,0 +1,74 @@
+"""NER rules and vocabulary: composed names, protein-not-drug, fuzzy guard, outcome forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import annotate_text
+
+
+def _found(text: str) -> set[tuple[str, str, str]]:
+    return {(m.text, m.label, m.canonical) for m in annotate_text(text).mentions}
+
+
+def test_gene_inhibitor_is_a_class_named_after_its_target():
+    found = _found("Cells were treated with Hsp90 inhibitors or MEK/Erk inhibitors.")
+    assert ("Hsp90 inhibitors", "DRUG", "hsp90 inhibitor") in found
+    assert ("MEK/Erk inhibitors", "DRUG", "mek/erk inhibitor") in found
+
+
+def test_designated_compound_is_the_specific_compound():
+    assert ("Cucurbitacin B", "DRUG", "cucurbitacin b") in _found("Cucurbitacin B reduced growth.")
+
+
+def test_protein_names_are_not_drugs():
+    found = _found("the phosphatidylinositol 3-kinase pathway, regulatory associated protein of mTOR and insulin receptor")
+    labels = {(t, l) for t, l, _ in found}
+    assert ("phosphatidylinositol 3-kinase", "GENE_OR_PROTEIN") in labels
+    assert not any(l == "DRUG" for _, l in labels)
+
+
+def test_hyphenated_and_glued_gene_names_match_whole():
+    found = _found("via the mTOR/S6K1/4E-BP1 pathway and mTOR complex 1(mTORC1); it upregulates HIF-1αprotein.")
+    texts = {(t, c) for t, _, c in found}
+    assert ("4E-BP1", "EIF4EBP1") in texts and ("S6K1", "RPS6KB1") in texts
+    assert ("mTORC1", "mTORC1") in texts and ("HIF-1α", "HIF1A") in texts
+
+
+def test_fuzzy_matching_spares_english_words():
+    found = _found("Cellular targeting is promising and important; it inhibits cytotoxic complexes, "
+                   "protecting attention and reversing receptor loss. Patients received Temsirolium.")
+    assert {(t, l) for t, l, _ in found if l == "DRUG"} == {("Temsirolium", "DRUG")}
+
+
+def test_natural_compounds_are_drugs():
+    found = _found("Lupeol, icariside II, capsaicin, quercetin and curcumin inhibit growth.")
+    drugs = {c for _, l, c in found if l == "DRUG"}
+    assert {"lupeol", "icariside ii", "capsaicin", "quercetin", "curcumin"} <= drugs
+
+
+def test_generic_disease_words_are_not_diseases():
+    assert not [x for x in _found("These tumors cause disease and a syndrome.") if x[1] == "DISEASE"]
+
+
+@pytest.mark.parametrize("text, canonical", [
+    ("showed anti-proliferative effects", "proliferation"),
+    ("a pro-apoptotic response", "apoptosis"),
+    ("anti-metastatic activity", "metastasis"),
+    ("antiangiogenic", "angiogenesis"),
+    ("with acceptable toxicity", "adverse events"),
+    ("overcame chemoresistance", "drug resistance"),
+    ("tumor regression was seen", "tumor growth"),
+    ("led to disease stabilization", "disease control"),
+    ("improved symptoms control", "symptom control"),
+    ("caused cell death", "cell viability"),
+    ("growth inhibition of cells", "cell growth"),
+    ("the antitumour efficacy of X", "anti-tumor activity"),
+])
+def test_outcome_vocabulary(text: str, canonical: str):
+    assert canonical in {c for _, l, c in _found(text) if l == "OUTCOME"}
+
+
+def test_anti_disease_activity_is_anti_tumor_activity():
+    found = _found("Osteosarcoma (OS) is rare. The drug showed anti-OS activity.")
+    assert ("anti-OS activity", "OUTCOME", "anti-tumor activity") in found
