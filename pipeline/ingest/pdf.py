@@ -24,7 +24,7 @@ from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables
 from pipeline.records import Block, Caption, Document, Reference, Section, Table
 
 INGEST_VERSION = "pdf-1"
-EDGE_ZONE = 0.09
+EDGE_ZONE = 0.12  # fraction of the page height where running heads and footers live
 # Gap (as a fraction of font size) that starts a new word. pdfplumber's fixed 3 pt glues
 # words of tightly set PDFs that carry no space characters; letter gaps are far below this.
 X_TOLERANCE_RATIO = 0.15
@@ -171,23 +171,27 @@ def _strip_running(pages: list[_Page], body_size: float, removed: list[str]) -> 
     An edge line goes if its text (digits ignored) recurs at about the same height on another
     page, if it is a bare page number, or if it is a small DOI/URL/copyright line.
     """
-    edge_rows: list[tuple[int, Line, str]] = []
+    edge_rows: list[tuple[int, Line, str, bool]] = []
     for page in pages:
         zone = EDGE_ZONE * page.height
-        for line in group_lines(page.words):
+        rows = group_lines(page.words)
+        for k, line in enumerate(rows):
             if line.top < zone or line.bottom > page.height - zone:
-                edge_rows.append((page.number, line, _norm_key(line.text)))
+                outermost = k in (0, 1, len(rows) - 2, len(rows) - 1)
+                edge_rows.append((page.number, line, _norm_key(line.text), outermost))
     by_key: dict[str, list[tuple[int, float]]] = {}
-    for number, line, key in edge_rows:
+    for number, line, key, _ in edge_rows:
         by_key.setdefault(key, []).append((number, line.top))
     drop: set[int] = set()
-    for number, line, key in edge_rows:
+    for number, line, key, outermost in edge_rows:
         text = line.text
         recurring = any(n != number and abs(top - line.top) <= 4 for n, top in by_key[key])
         # "Table 2" at the top of two pages differs only in digits but is no running head.
         recurring = recurring and not _CAPTION.match(text)
-        page_number = bool(_PAGE_NUMBER.match(text.strip()))
-        linkish = bool(_LINKISH.search(text)) and line.size <= body_size + 0.1
+        # Page numbers and DOI/URL lines only count at the very top or bottom of the page:
+        # a reference with a DOI may end a column just above the footer.
+        page_number = outermost and bool(_PAGE_NUMBER.match(text.strip()))
+        linkish = outermost and bool(_LINKISH.search(text)) and line.size <= body_size + 0.1
         if recurring or page_number or linkish:
             drop.update(id(w) for w in line.words)
             removed.append(text)
@@ -226,8 +230,9 @@ def _is_heading(line: Line, body: float) -> bool:
     larger = line.size >= body + 1.0
     if text.endswith((",", ";")) or (text.endswith(".") and not larger and not _NUMBERED_HEADING.match(text)):
         return False
-    # A line running to the column's right edge is body text, whatever its face.
-    if not larger and line.x1 > line.col_x1 - line.size:
+    # A line running to the column's right edge is body text, whatever its face; only
+    # title-size type or a few larger words (a wrapped heading) excuse it.
+    if line.x1 > line.col_x1 - line.size and line.size < 1.3 * body and (not larger or n_words > 8):
         return False
     if larger:
         return True
@@ -413,12 +418,15 @@ def ingest_pdf(path: Path) -> Document:
 
 
 def _mark_title(paras: list[_Para], body: float) -> None:
-    """The largest-font text block on page 1 is the title."""
+    """The largest-font text block on page 1 is the title, if no other block shares its size
+    (a document without a title has section headings as its largest text)."""
     first = [p for p in paras if p.lines[0].page == 1]
     if not first:
         return
     biggest = max(first, key=lambda p: p.lines[0].size)
-    if biggest.lines[0].size >= body + 2:
+    size = biggest.lines[0].size
+    shared = sum(1 for p in paras if p is not biggest and p.lines[0].size > size - 0.3)
+    if size >= body + 2 and shared < 2:
         biggest.kind = "title"
 
 
