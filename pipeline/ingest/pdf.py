@@ -604,18 +604,31 @@ def _close_sections(sections: list[Section], text_end: int) -> None:
 
 
 def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) -> list[Table]:
+    """Tables with their label and caption: the nearest table caption above on the page, a
+    caption drawn inside the table's first row, or the previous table's when this one
+    continues it (same header row on a later page)."""
     tables: list[Table] = []
     for page in pages:
         for raw in page.tables:
+            rows = raw.rows
+            caption = label = None
             above = [c for c in caption_pos if c[0] == page.number and c[1] <= raw.bbox[1] + 2]
-            nearest = max(above, key=lambda c: c[1]) if above else None
+            if above:
+                _, _, label, caption = max(above, key=lambda c: c[1])
+            first = [cell for cell in rows[0] if cell]
+            inside = _CAPTION.match(first[0]) if len(first) == 1 else None
+            if inside:
+                label, caption = " ".join(inside.group("label").split()), first[0]
+                rows = rows[1:]
+            elif label is None and tables and tables[-1].rows and tables[-1].rows[0] == rows[0]:
+                label, caption = tables[-1].label, tables[-1].caption
             tables.append(
                 Table(
                     table_id=f"t{len(tables) + 1}",
                     page=page.number,
-                    caption=nearest[3] if nearest else None,
-                    label=nearest[2] if nearest else None,
-                    rows=raw.rows,
+                    caption=caption,
+                    label=label,
+                    rows=rows,
                     origin="pdf",
                 )
             )
