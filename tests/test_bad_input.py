@@ -123,3 +123,13 @@ def test_undecodable_text(tmp_path):
 def test_valid_pdf_is_read(tmp_path):
     doc = read_document(_text_pdf(tmp_path / "fine.pdf"))
     assert doc.source_type == "pdf" and doc.n_pages == 1 and "mTOR" in doc.text
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pipeline.ingest.text") is None, reason="text ingester not present"
+)
+def test_text_file_dispatched_to_text_ingester(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("A title\n\nEverolimus inhibits mTORC1 in breast cancer cells.\n", encoding="utf-8")
+    doc = read_document(path)
+    assert doc.source_type == "txt" and "Everolimus" in doc.text
