@@ -210,3 +210,11 @@ def test_hand_computed_precision_recall_f1(tmp_path):
     assert [e["outcome"] for e in errors["fn"]] == ["autophagy"]
     assert sorted(e["drug"] for e in errors["fp"]) == ["everolimus", "metformin"]
     assert errors["mismatch"][0]["wrong"] == ["effect"]
+
+
+def test_stats_arm_is_the_regimen_whichever_agent_is_primary():
+    gold = stat(drug="everolimus", combined_with=["octreotide"])
+    swapped = stat(drug="octreotide", combined_with=["everolimus"])
+    comparison = compare_stats(gold, swapped, LEX)
+    assert comparison.matchable and not comparison.fields["drug"] and not comparison.strict
+    assert not compare_stats(gold, stat(drug="everolimus", combined_with=[]), LEX).matchable

@@ -16,7 +16,7 @@ EVIDENCE_THRESHOLD = 0.5  # token containment for "the same sentence / table row
 TRIPLE_FIELDS = ("target", "outcome", "effect", "interaction", "combined_with", "context",
                  "hedged", "negated")
 STRICT_FIELDS = ("drug", "target", "outcome", "effect", "interaction")
-STAT_FIELDS = ("n", "hr", "ci", "p_value", "dose", "study", "phase")
+STAT_FIELDS = ("drug", "n", "hr", "ci", "p_value", "dose", "study", "phase")
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,22 @@ def compare_triples(gold: dict, pred: dict, lexicon: Lexicon,
     return Comparison(evidence=evidence, fields=fields, matchable=matchable, strict=strict)
 
 
+def regimen(record: dict, lexicon: Lexicon) -> frozenset[str]:
+    """The arm a statistic belongs to: all agents given together (drug + combined_with).
+
+    "everolimus plus octreotide" is one arm whichever agent an annotator calls the drug.
+    """
+    primary = norm.drug(record.get("drug"), lexicon)
+    return norm.drugs(record.get("combined_with"), lexicon) | ({primary} if primary else set())
+
+
 def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
                   threshold: float = EVIDENCE_THRESHOLD) -> Comparison:
-    """Statistics match on measure + value + drug (the arm) from the same sentence or table row."""
+    """Statistics match on measure + value + arm (regimen) from the same sentence or table row;
+    which agent is named the primary drug is scored as a field."""
     evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
     fields = {
+        "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon),
         "n": gold.get("n") == pred.get("n"),
         "hr": norm.same_number(gold.get("hr"), pred.get("hr")),
         "ci": norm.same_number(gold.get("ci_low"), pred.get("ci_low"))
@@ -80,7 +91,7 @@ def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
         evidence >= threshold
         and norm.text(gold.get("measure")) == norm.text(pred.get("measure"))
         and norm.same_number(gold.get("value"), pred.get("value"))
-        and norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon)
+        and regimen(gold, lexicon) == regimen(pred, lexicon)
     )
     return Comparison(evidence=evidence, fields=fields, matchable=matchable,
                       strict=matchable and all(fields.values()))
