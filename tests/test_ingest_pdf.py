@@ -145,6 +145,27 @@ def test_margin_note_and_watermark_set_apart(tmp_path):
     assert "WATERMARK" in doc.removed  # rotated text is set apart whole
 
 
+def test_subscripts_join_citations_split(tmp_path):
+    path = tmp_path / "scripts.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for i in range(3):
+        y = 700 - 40 * i
+        c.setFont("Helvetica", 10)
+        c.drawString(60, y, "PI3K converts PIP")
+        x = 60 + c.stringWidth("PI3K converts PIP", "Helvetica", 10)
+        c.setFont("Helvetica", 7)
+        c.drawString(x, y - 2, "2")
+        c.setFont("Helvetica", 10)
+        c.drawString(x + 10, y, "and drives growth,")
+        x2 = x + 10 + c.stringWidth("and drives growth,", "Helvetica", 10)
+        c.setFont("Helvetica", 7)
+        c.drawString(x2, y + 4, "12")
+    c.showPage()
+    c.save()
+    doc = ingest_pdf(path)
+    assert "PIP2 and drives growth, 12" in doc.text
+
+
 # --------------------------------------------------------------------------- corpus-real
 
 LIGATURE_CHARS = "ﬀﬁﬂﬃﬄ"

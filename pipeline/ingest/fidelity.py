@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from difflib import SequenceMatcher
 from pathlib import Path
 
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")

@@ -17,6 +17,7 @@ import numpy as np
 # Ligature glyphs expanded to their letters (NFKC applied to these characters only).
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _LIGATURE_ENDINGS = ("fi", "fl", "ff", "ffi", "ffl")
+_CITATION_MARK = re.compile(r"[\d,\-–—]+")
 
 
 @dataclass(slots=True)
@@ -50,11 +51,17 @@ class Line:
 
     @property
     def text(self) -> str:
-        # Sub- and superscripts touching the previous glyph belong to the same token ("PIP2").
+        # Sub- and superscripts touching the previous glyph belong to the same token ("PIP2"),
+        # except superscript citation numbers after a word ("growth,12" -> "growth, 12").
         parts = [self.words[0].text]
         for prev, word in zip(self.words, self.words[1:]):
             touching = word.x0 - prev.x1 < 0.1 * self.size and abs(word.size - prev.size) > 0.5
-            parts.append(word.text if touching else " " + word.text)
+            citation = (
+                word.bottom < prev.bottom - 0.15 * prev.size
+                and _CITATION_MARK.fullmatch(word.text) is not None
+                and (prev.text[-1:].islower() or prev.text[-1:] in tuple(",.;:)]"))
+            )
+            parts.append(word.text if touching and not citation else " " + word.text)
         return "".join(parts)
 
 
@@ -196,7 +203,7 @@ def split_side_notes(words: list[Word], body_size: float) -> tuple[list[Word], l
             continue
         # Hanging reference numbers or list markers also form narrow strips: notes have words.
         wordy = sum(1 for w in strip if sum(ch.isalpha() for ch in w.text) >= 3)
-        if wordy >= 8 and len(strip) < 0.5 * len(words) and strip not in notes:
+        if wordy >= 8 and len(strip) < 0.5 * len(words):
             notes.append(strip)
     if not notes:
         return words, []
