@@ -16,7 +16,7 @@ EVIDENCE_THRESHOLD = 0.5  # token containment for "the same sentence / table row
 TRIPLE_FIELDS = ("target", "outcome", "effect", "interaction", "combined_with", "context",
                  "hedged", "negated")
 STRICT_FIELDS = ("drug", "target", "outcome", "effect", "interaction")
-STAT_FIELDS = ("drug", "n", "hr", "ci", "p_value", "dose", "study", "phase")
+STAT_FIELDS = ("drug", "combined_with", "n", "hr", "ci", "p_value", "dose", "study", "phase")
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,17 @@ def regimen(record: dict, lexicon: Lexicon) -> frozenset[str]:
 
 def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
                   threshold: float = EVIDENCE_THRESHOLD) -> Comparison:
-    """Statistics match on measure + value + arm (regimen) from the same sentence or table row;
-    which agent is named the primary drug is scored as a field."""
+    """Statistics match on measure + value + arm from the same sentence or table row.
+
+    The arm agrees when the primary drug is the same or the whole regimen is the same set (an
+    annotator may call either agent of "everolimus plus octreotide" the drug); the primary drug
+    and the partners are then scored as fields.
+    """
     evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
     fields = {
         "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon),
+        "combined_with": norm.drugs(gold.get("combined_with"), lexicon)
+        == norm.drugs(pred.get("combined_with"), lexicon),
         "n": gold.get("n") == pred.get("n"),
         "hr": norm.same_number(gold.get("hr"), pred.get("hr")),
         "ci": norm.same_number(gold.get("ci_low"), pred.get("ci_low"))
@@ -91,7 +97,7 @@ def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
         evidence >= threshold
         and norm.text(gold.get("measure")) == norm.text(pred.get("measure"))
         and norm.same_number(gold.get("value"), pred.get("value"))
-        and regimen(gold, lexicon) == regimen(pred, lexicon)
+        and (fields["drug"] or regimen(gold, lexicon) == regimen(pred, lexicon))
     )
     return Comparison(evidence=evidence, fields=fields, matchable=matchable,
                       strict=matchable and all(fields.values()))

@@ -156,7 +156,7 @@ LEGEND = """<div class="legend"><b>How to read this.</b>
 <span class="tag mm">MISMATCH</span>matched pair with some fields wrong.
 <br><b>Lenient</b>: same drug, target or outcome right, same sentence (evidence token containment
 &ge; 0.5). <b>Strict</b>: additionally drug, target, outcome, effect and interaction all right.
-<b>Trial statistics</b> match on measure, value and arm (the regimen: drug plus combined_with, as a set) from the same sentence or table row; which agent is the primary drug is scored as a field.
+<b>Trial statistics</b> match on measure, value and arm (same primary drug, or the same regimen — drug plus combined_with as a set) from the same sentence or table row; primary drug and partners are scored as fields.
 Counts are summed over documents (micro-average). <mark>Marked</mark> words are the record's
 drug, target, outcome, study or dose as found in the evidence. "–" means undefined (0/0).</div>"""
 
