@@ -186,3 +186,14 @@ def test_corpus_real_all_pdfs(corpus_real_dir):
         if xml.exists():
             recall, precision = word_fidelity(doc.text, jats_body_text(xml, include_front=True))
             assert recall >= JATS_RECALL and precision >= JATS_PRECISION, (pdf.name, recall, precision)
+
+
+RENDERED = Path(__file__).resolve().parents[1] / "corpus" / "pdf"
+
+
+@pytest.mark.skipif(not any(RENDERED.glob("*.truth.txt")), reason="rendered corpus PDFs not present")
+def test_rendered_pdfs_fidelity():
+    for truth in sorted(RENDERED.glob("*.truth.txt")):
+        pdf = truth.with_name(truth.name.replace(".truth.txt", ".pdf"))
+        recall, precision = word_fidelity(ingest_pdf(pdf).text, truth.read_text(encoding="utf-8"))
+        assert recall >= 0.99 and precision >= 0.98, (pdf.name, recall, precision)
