@@ -398,6 +398,8 @@ def ingest_pdf(path: Path) -> Document:
             page.close()
     if not pages:
         raise IngestError(path, "corrupt", f"no page could be read ({warnings[0] if warnings else ''})")
+    if not any(p.words for p in pages) and warnings:
+        raise IngestError(path, "corrupt", f"no text could be read; damaged pages ({warnings[0]})")
     if not any(p.words for p in pages):
         raise IngestError(path, "no_text_layer", "PDF has no extractable text (scanned or image-only?)")
 
