@@ -480,7 +480,7 @@ def _assemble(
         if not any(ch.isalnum() for ch in p.text):
             removed.append(p.text)
             continue
-        if p.kind == "paragraph" and (p.lines[0].size < 0.8 * body or _fragmentary(p)):
+        if p.kind == "paragraph" and (p.lines[0].size < 0.8 * body or _fragmentary(p) or _tabular(p)):
             removed.append(p.text)  # footnotes, figure labels, small print
             continue
         kept.append(p)
@@ -564,6 +564,16 @@ def _unheaded_references(paras: list[_Para]) -> set[int]:
         if looks[i] and looks[i + 1] and looks[i + 2]:
             return {j for j in range(i, len(paras)) if paras[j].kind == "paragraph"}
     return set()
+
+
+_NUMERIC = re.compile(r"^[(\[]?[-–−+<>≤≥±]?[\d.,·]*\d[\d.,·:;/%–−-]*[)\]]?[,;%]?$")
+
+
+def _tabular(p: _Para) -> bool:
+    """Rows of an unruled table: mostly numbers and no sentence end."""
+    tokens = p.text.split()
+    numeric = sum(1 for t in tokens if _NUMERIC.match(t))
+    return len(tokens) >= 3 and numeric >= 0.5 * len(tokens) and not p.text.rstrip().endswith((".", "?", "!"))
 
 
 def _fragmentary(p: _Para) -> bool:
