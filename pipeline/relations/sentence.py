@@ -6,7 +6,6 @@ The rules are general patterns, in order of how directly the text states the rel
 - ``class-apposition``: a named drug next to a drug class whose name states its target
   ("X, an mTOR inhibitor", "mTOR inhibitors such as X") takes the class's target.
 - ``class-target``: a drug class acting on an outcome carries its own target.
-- ``activity``: a drug with an activity-type outcome and no cue ("the antitumour activity of X").
 - ``anaphor``: a sentence without a drug whose subject refers back ("the drug", "the
   combination") speaks of the drug of the previous sentence.
 Coordinated drugs each get a record; combination partners go to ``combined_with``. A sentence
@@ -30,9 +29,6 @@ LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
-# Outcomes a paper attributes to a drug without a verb ("the antitumour activity of X").
-ACTIVITY_OUTCOMES = frozenset({"anti-tumor activity", "response rate", "disease control",
-                               "symptom control"})
 
 
 @lru_cache(maxsize=1)
@@ -318,17 +314,14 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
         effect, negated, investigated = _outcome_cue(sent, agent.anchor, outcome)
         if investigated:
             continue
-        rule = "cue"
-        if effect is None and canonical(outcome) in ACTIVITY_OUTCOMES and not _too_far(agent.anchor, outcome):
-            effect, rule = "increases", "activity"
         if effect is None:
             continue
         findings.append(Finding(
             agent=agent, target=first[0] if first else None, target_id=first[1] if first else None,
             interaction=first[2] if first else None, outcome=canonical(outcome),
             effect="no_effect" if negated else effect, negated=negated,
-            rule=f"{rule_prefix}outcome-{rule}" + (f"+target-{first[4]}" if first else ""),
-            confidence=0.7 if rule == "cue" else 0.5))
+            rule=f"{rule_prefix}outcome-cue" + (f"+target-{first[4]}" if first else ""),
+            confidence=0.7))
     # Targets not already carried by an outcome record get their own record, except a class's
     # own target with nothing else said ("mTOR inhibitors are used in …" states nothing).
     for index, (name, target_id, interaction, negated, rule) in enumerate(targets):
