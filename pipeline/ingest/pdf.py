@@ -245,6 +245,8 @@ def _is_heading(line: Line, body: float) -> bool:
 
 
 def _starts_paragraph(prev: Line, cur: Line, gap_limit: float) -> bool:
+    """Paragraph break before ``cur``: size change, wide gap, short last line or indent.
+    Across a column or page break only a finished sentence on a short line or an indent."""
     size = cur.size
     if abs(cur.size - prev.size) > 1.0:
         return True
@@ -261,6 +263,7 @@ def _starts_paragraph(prev: Line, cur: Line, gap_limit: float) -> bool:
 
 
 def _paragraphs(lines: list[Line], body: float) -> list[_Para]:
+    """Group reading-ordered lines into headings and paragraphs."""
     gaps = [
         b.top - a.bottom
         for a, b in zip(lines, lines[1:])
@@ -325,7 +328,7 @@ def _join_lines(lines: list[Line], vocab: _Vocab | None) -> str:
     """Join a paragraph's lines, undoing line-end hyphenation where the word continues.
 
     The hyphen is dropped between lower-case letters unless the vocabulary says the word is a
-    hyphenated compound; before a capital or digit ("PI3K-\nAKT", "3-\nkinase") it is kept.
+    hyphenated compound; before a capital or digit ("PI3K-" + "AKT") it is kept.
     """
     out = ""
     for line in lines:
