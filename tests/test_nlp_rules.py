@@ -72,3 +72,8 @@ def test_outcome_vocabulary(text: str, canonical: str):
 def test_anti_disease_activity_is_anti_tumor_activity():
     found = _found("Osteosarcoma (OS) is rare. The drug showed anti-OS activity.")
     assert ("anti-OS activity", "OUTCOME", "anti-tumor activity") in found
+
+
+@pytest.mark.parametrize("text", ["The drug showed anti-glioma activity.", "It had anti-cancer effects."])
+def test_anti_tumor_word_activity_is_anti_tumor_activity(text):
+    assert any(label == "OUTCOME" and canonical == "anti-tumor activity" for _, label, canonical in _found(text))

@@ -30,7 +30,12 @@ PROTEIN_HEADS = frozenset(
     "binding-protein phosphatase phosphatases".split()
 )
 ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properties property".split())
-TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic osteosarcoma".split())
+TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic neoplasm".split())
+TUMOR_SUFFIXES = ("oma", "omas")  # sarcoma, carcinoma, glioma, melanoma, lymphoma …
+
+
+def _names_tumor(word: str) -> bool:
+    return word in TUMOR_WORDS or (len(word) > 5 and word.endswith(TUMOR_SUFFIXES))
 
 
 def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
@@ -96,7 +101,7 @@ def anti_disease_activity(candidates: list[Candidate], words: Sequence[str], spa
         if word != "anti" or words[i + 1] != "-" or spaced[i] or spaced[i + 1]:
             continue
         for end in range(i + 3, min(i + 6, len(words))):
-            if words[end] in ACTIVITY_HEADS and ((i + 2, end) in diseases or (end == i + 3 and words[i + 2] in TUMOR_WORDS)):
+            if words[end] in ACTIVITY_HEADS and ((i + 2, end) in diseases or (end == i + 3 and _names_tumor(words[i + 2]))):
                 out.append(Candidate(i, end + 1, "OUTCOME", "anti-tumor activity", None, "synonym",
                                      "rule:anti_disease_activity"))
                 break
