@@ -109,3 +109,18 @@ def test_mentions_carry_offsets_and_provenance():
         assert mention.provenance.lexicon_version == result.lexicon_version
     ents = {e.text: e._.canonical for e in result.spacy_doc.ents}
     assert ents == {"Everolimus": "everolimus", "mTOR": "MTOR"}
+
+
+def test_function_word_brand_names_do_not_match_prose():
+    """The brand "AT 10" is lower-cased in the compiled lexicon; "at 10 mg" is not a drug."""
+    from pipeline.nlp import annotate_text
+
+    found = {(m.text, m.label) for m in annotate_text("Patients received everolimus at 10 mg daily.").mentions}
+    assert ("at 10", "DRUG") not in found and ("everolimus", "DRUG") in found
+
+
+def test_interferon_class_is_a_drug():
+    from pipeline.nlp import annotate_text
+
+    found = {(m.text, m.label, m.canonical) for m in annotate_text("Interferon and octreotide were combined.").mentions}
+    assert ("Interferon", "DRUG", "interferon") in found

@@ -137,12 +137,25 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     return Lexicon(entries, patterns, _version(comments), ambiguous_terms, fuzzy_block)
 
 
+# Words that never make a drug name on their own: a brand written "AT 10" is lower-cased in the
+# compiled lexicon and would otherwise match the phrase "at 10 mg".
+FUNCTION_WORDS = frozenset("a an and as at by for from in into is it of on or per the to up with".split())
+
+
+def _is_function_phrase(term: str) -> bool:
+    """Only function words and numbers: "at 10", "in 1"."""
+    words = term.lower().split()
+    return len(words) > 1 and all(w in FUNCTION_WORDS or w.replace(".", "").isdigit() for w in words)
+
+
 def _keep(term: str, canonical: str, label: str, priority: int) -> bool:
-    """False for compiled rows that misname their entity: protein "drugs", generic disease words."""
+    """False for compiled rows that misname their entity: protein "drugs", generic disease words,
+    brand names made of function words and numbers."""
     if priority == 0:
         return True  # curated rows were reviewed one by one
     if label == "DRUG":
-        return not (PROTEIN_NAME.search(term) or PROTEIN_NAME.search(canonical.lower()))
+        return not (PROTEIN_NAME.search(term) or PROTEIN_NAME.search(canonical.lower())
+                    or _is_function_phrase(term))
     if label == "DISEASE":
         return term.lower() not in GENERIC_DISEASES
     return True

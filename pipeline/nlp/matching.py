@@ -67,10 +67,13 @@ class LexiconMatcher:
 
     @staticmethod
     def _pick(entries: list[Entry], text: str) -> Entry | None:
-        """Highest-priority entry whose case rule accepts ``text``; exact case preferred."""
+        """Highest-priority entry whose case rule accepts ``text``; exact case breaks ties.
+
+        Priority comes first so a reviewed curated row ("interferon", a drug) is not overridden
+        by a compiled entry that happens to share the capitalisation of the text.
+        """
         written = squash(text)
-        exact = [e for e in entries if squash(e.term) == written]
-        if exact:
-            return exact[0]
-        loose = [e for e in entries if not e.case_sensitive]
-        return loose[0] if loose else None
+        accepted = [e for e in entries if squash(e.term) == written or not e.case_sensitive]
+        if not accepted:
+            return None
+        return min(accepted, key=lambda e: (e.priority, squash(e.term) != written))
