@@ -81,6 +81,13 @@ def test_regimens_join_drugs_by_combination_words():
     assert [g.drugs for g in groups] == [("drugamab", "cytoxine"), ("placebo",)]
 
 
+def test_partner_phrase_joins_a_distant_drug_to_the_regimen():
+    text = "drugamab was tested in 40 patients with sarcoma, in combination with cytoxine"
+    doc = annotated([text])
+    groups = regimens(text, [m for m in doc.mentions if m.label == "DRUG"])
+    assert [g.drugs for g in groups] == [("drugamab", "cytoxine")]
+
+
 # --------------------------------------------------------------------------- seed 002 vs gold
 
 GOLD_DOC = "002_0943a23fd24ffb90"

@@ -47,12 +47,25 @@ class Regimen:
     start: int
 
 
+# A phrase that introduces a co-administered partner, right before the partner's name.
+_PARTNER_INTRO = re.compile(
+    r"\b(?:in\s+combination\s+with|combined\s+with|together\s+with|along\s+with)\s+(?:the\s+|a\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def regimens(text: str, drugs: list[Mention], offset: int = 0) -> list[Regimen]:
-    """Group a sentence's DRUG mentions into regimens; ``offset`` is where ``text`` starts."""
+    """Group a sentence's DRUG mentions into regimens; ``offset`` is where ``text`` starts.
+
+    A drug joins the previous regimen when only a joining word separates them ("X plus Y"), or
+    when a partner phrase introduces it however far it is ("X was given to 43 patients in
+    combination with Y").
+    """
     groups: list[Regimen] = []
     prev_end = 0
     for mention in sorted(drugs, key=lambda m: m.start):
-        if groups and _JOINED.fullmatch(text[prev_end - offset:mention.start - offset]):
+        gap = text[prev_end - offset:mention.start - offset]
+        if groups and (_JOINED.fullmatch(gap) or _PARTNER_INTRO.search(gap)):
             last = groups[-1]
             if mention.canonical not in last.drugs:
                 groups[-1] = Regimen(last.drugs + (mention.canonical,), last.start)
