@@ -290,7 +290,13 @@ def parse_phase(text: str) -> str | None:
 
 
 def parse_n(text: str) -> int | None:
-    """Number of patients: "n = 43", "410 patients", "13 out of 21 patients" → 21."""
+    """Number of patients: "n = 43", "410 patients", "13 out of 21 patients" → 21.
+
+    Arms written "X (n = 207) or placebo (n = 203)" give the study total, their sum.
+    """
+    arms = [parse_number(m.group(1)) for m in _N_RE.finditer(text) if m.group(1)]
+    if len(arms) > 1 and all(a >= 1 and a == int(a) for a in arms):
+        return int(sum(arms))
     for match in _N_RE.finditer(text):
         token = next(g for g in match.groups() if g)
         value = parse_number(token)
