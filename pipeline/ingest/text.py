@@ -381,20 +381,18 @@ class _Scanner:
         if continues:
             # Continuation of the previous table: drop the repeated header.
             previous.rows.extend(rows[header_rows:])
+            self.out.items.append(_Item("gap"))
         else:
-            self.out.tables.append(
-                Table(
-                    table_id=f"t{len(self.out.tables) + 1}",
-                    label=label,
-                    caption=text,
-                    rows=rows,
-                    header_rows=header_rows,
-                    section=self.section,
-                    origin="markdown",
-                )
-            )
-        self.out.items.append(_Item("gap"))
+            self._add_table(label, text, rows, header_rows, "markdown")
         return self._take_table_notes(end)
+
+    def _add_table(self, label: str | None, caption: str | None, rows: list[list[str]],
+                   header_rows: int, origin: str) -> None:
+        """Keep a table apart from the canonical text; a gap marks where it stood."""
+        self.out.tables.append(Table(table_id=f"t{len(self.out.tables) + 1}", label=label, caption=caption,
+                                     rows=rows, header_rows=header_rows, section=self.section,
+                                     origin=origin))
+        self.out.items.append(_Item("gap"))
 
     def _take_table_notes(self, i: int) -> int:
         """A legend of abbreviations right after a table ("w, weekly; d, daily; ...")."""
@@ -433,18 +431,7 @@ class _Scanner:
                 if len(last[-1]) <= 70 and not _ends_sentence(last[-1]) and last[-1][0].isupper():
                     giveback = [last.pop()]
         rows, header_rows = _flattened_rows(chunks)
-        self.out.tables.append(
-            Table(
-                table_id=f"t{len(self.out.tables) + 1}",
-                label=label,
-                caption=caption,
-                rows=rows,
-                header_rows=header_rows,
-                section=self.section,
-                origin="flattened",
-            )
-        )
-        self.out.items.append(_Item("gap"))
+        self._add_table(label, caption, rows, header_rows, "flattened")
         for line in giveback:
             self.out.items.append(_Item("heading", line, -2))
             self.section = line
