@@ -27,6 +27,14 @@ GENERIC_DISEASES = frozenset(
     "disease diseases disorder disorders syndrome syndromes tumor tumors tumour tumours neoplasm neoplasms "
     "lesion lesions malignancy malignancies".split()
 )
+# Canonical disease names too general to say what a statement or a trial is about.
+GENERIC_DISEASE_NAMES = frozenset({"cancer", "disease", "tumor", "carcinoma", "syndrome", "neoplasm",
+                                   "disease progression", "malignancy"})
+
+
+def is_specific_disease(canonical: str) -> bool:
+    """A disease name that can serve as a context ("osteosarcoma", not "cancer")."""
+    return canonical.lower() not in GENERIC_DISEASE_NAMES
 # The drug source (MeSH chemicals) lists proteins, receptors and antigens: they are gene products,
 # never drugs ("regulatory-associated protein of mTOR", "stem cell factor", "HLA-DR antigens").
 PROTEIN_NAME = re.compile(

@@ -64,17 +64,22 @@ def _triple(doc_id, finding, evidence, hedged, context, section, page, start, en
 
 
 def _context(span: Span) -> str | None:
+    """The first specific disease named in the span ("cancer" says nothing)."""
+    from pipeline.nlp.lexicon import is_specific_disease
     from pipeline.relations.sentence import canonical
 
     for ent in span.ents:
-        if ent.label_ == "DISEASE":
+        if ent.label_ == "DISEASE" and is_specific_disease(canonical(ent)):
             return canonical(ent)
     return None
 
 
 def _dominant_disease(annotated) -> str | None:
-    """The disease a document is about: its most frequent DISEASE mention."""
-    counts = Counter(m.canonical for m in annotated.mentions if m.label == "DISEASE")
+    """The disease a document is about: its most frequent specific DISEASE mention."""
+    from pipeline.nlp.lexicon import is_specific_disease
+
+    counts = Counter(m.canonical for m in annotated.mentions
+                     if m.label == "DISEASE" and is_specific_disease(m.canonical))
     return counts.most_common(1)[0][0] if counts else None
 
 

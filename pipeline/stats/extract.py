@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from pipeline.nlp.lexicon import is_specific_disease
 from pipeline.records import Block, Mention, Sentence, TrialStat
 from pipeline.stats.sentences import Finding, parse_dose, parse_n, parse_phase, parse_sentence, parse_study
 from pipeline.stats.tables import CellAnnotator, table_stats
 from pipeline.stats.vocabulary import COMPARISON_CUE, CONTROLS, disabled_abbreviations
 
-_GENERIC_DISEASES = frozenset({"cancer", "disease", "tumor", "carcinoma", "syndrome", "neoplasm", "disease progression"})
 # What may separate two drugs of one regimen: a bracketed dose, then a joining word.
 _JOINED = re.compile(
     r"[\s,]*(?:\([^()]{0,60}\)\s*)?,?\s*(?:plus|with|and|\+|in\s+combination\s+with|combined\s+with"
@@ -102,7 +102,7 @@ def _update(context: Context, sentence: Sentence, mentions: list[Mention]) -> Co
     """Context after reading ``sentence``: what it names replaces what was carried."""
     text = sentence.text
     trials = [m.canonical for m in mentions if m.label == "TRIAL"]
-    diseases = [m.canonical for m in mentions if m.label == "DISEASE" and m.canonical not in _GENERIC_DISEASES]
+    diseases = [m.canonical for m in mentions if m.label == "DISEASE" and is_specific_disease(m.canonical)]
     return Context(
         study=(trials[0] if trials else None) or parse_study(text) or context.study,
         phase=parse_phase(text) or context.phase,

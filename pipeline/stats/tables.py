@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pipeline.nlp.lexicon import is_specific_disease
 from pipeline.records import Mention, Table, TrialStat
 from pipeline.stats.numbers import find_numbers
 from pipeline.stats.sentences import blank_markup, parse_dose, parse_phase, parse_sentence, parse_study
@@ -25,7 +26,6 @@ CellAnnotator = Callable[[str], list[Mention]]
 _EMPTY = re.compile(r"(?i)^\s*(?:-+|\u2013|\u2014|n\.?a\.?|n/?a|ns|nr?/?e|none|)\s*$")
 _NOT_REACHED = re.compile(r"(?i)\b(?:not\s+reached|NR)\b")
 _CELL_BREAK = re.compile(r"(?i)<br\s*/?>")
-_GENERIC_DISEASES = frozenset({"cancer", "disease", "tumor", "carcinoma", "syndrome", "neoplasm", "disease progression"})
 
 
 @dataclass
@@ -134,7 +134,7 @@ def _row_drugs(row: list[str], columns: Columns, annotate: CellAnnotator) -> tup
 
 
 def _row_disease(row: list[str], columns: Columns, annotate: CellAnnotator) -> str | None:
-    diseases = [d for d in _mentions(annotate, _cell(row, columns, "disease"), "DISEASE") if d not in _GENERIC_DISEASES]
+    diseases = [d for d in _mentions(annotate, _cell(row, columns, "disease"), "DISEASE") if is_specific_disease(d)]
     return diseases[0] if diseases else None
 
 
