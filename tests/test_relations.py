@@ -205,3 +205,13 @@ def test_gene_before_drug_needs_the_drug_marked_as_agent(nlp):
     marked = tagged(nlp, "Inhibition of AKT by capivasertib was complete.",
                     [("AKT", "GENE_OR_PROTEIN", "AKT"), ("capivasertib", "DRUG", "capivasertib")])
     assert facts(find_statements(marked)) == {("capivasertib", "AKT", None, None, False)}
+
+
+def test_numeric_comparison_gives_the_direction(nlp):
+    sent = tagged(nlp, "Median progression-free survival was 9.2 months with cabozantinib vs. 4.1 months "
+                       "with placebo.",
+                  [("progression-free survival", "OUTCOME", "progression-free survival"),
+                   ("cabozantinib", "DRUG", "cabozantinib")])
+    findings = find_statements(sent)
+    assert facts(findings) == {("cabozantinib", None, "progression-free survival", "increases", False)}
+    assert findings[0].rule == "outcome-comparison"

@@ -6,6 +6,8 @@ The rules are general patterns, in order of how directly the text states the rel
 - ``class-apposition``: a named drug next to a drug class whose name states its target
   ("X, an mTOR inhibitor", "mTOR inhibitors such as X") takes the class's target.
 - ``class-target``: a drug class acting on an outcome carries its own target.
+- ``comparison``: a clinical comparison whose direction only the numbers give ("PFS was 16.4
+  months with X vs. 11.3 months with placebo"), read with the trial-statistics parser.
 - ``anaphor``: a sentence without a drug whose subject refers back ("the drug", "the
   combination") speaks of the drug of the previous sentence.
 Coordinated drugs each get a record; combination partners go to ``combined_with``. A sentence
@@ -29,6 +31,10 @@ LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
+# Trial measures where a larger value in the treated arm is the better outcome.
+MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "overall survival",
+                    "ttp": "time to progression", "orr": "response rate",
+                    "disease_control_rate": "disease control"}
 
 
 @lru_cache(maxsize=1)
@@ -228,6 +234,19 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     return None, negated, False
 
 
+def _comparison_effect(sent: Span, outcome: Span) -> str | None:
+    """Direction of a two-arm comparison of this outcome's measure, treated arm first."""
+    from pipeline.stats.sentences import parse_sentence
+
+    for stat in parse_sentence(sent.text):
+        if (MEASURE_OUTCOMES.get(stat.measure) == canonical(outcome) and stat.value is not None
+                and stat.comparator_value is not None):
+            if stat.value == stat.comparator_value:
+                return "no_effect"
+            return "increases" if stat.value > stat.comparator_value else "decreases"
+    return None
+
+
 def _apposed(span: Span, candidates: list[Span]) -> Span | None:
     for other in candidates:
         if other is not span and len(_between(span, other)) <= APPOSITION_WINDOW:
@@ -314,14 +333,17 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
         effect, negated, investigated = _outcome_cue(sent, agent.anchor, outcome)
         if investigated:
             continue
+        rule = "cue"
+        if effect is None:
+            effect, rule = _comparison_effect(sent, outcome), "comparison"
         if effect is None:
             continue
         findings.append(Finding(
             agent=agent, target=first[0] if first else None, target_id=first[1] if first else None,
             interaction=first[2] if first else None, outcome=canonical(outcome),
             effect="no_effect" if negated else effect, negated=negated,
-            rule=f"{rule_prefix}outcome-cue" + (f"+target-{first[4]}" if first else ""),
-            confidence=0.7))
+            rule=f"{rule_prefix}outcome-{rule}" + (f"+target-{first[4]}" if first else ""),
+            confidence=0.7 if rule == "cue" else 0.6))
     # Targets not already carried by an outcome record get their own record, except a class's
     # own target with nothing else said ("mTOR inhibitors are used in …" states nothing).
     for index, (name, target_id, interaction, negated, rule) in enumerate(targets):
