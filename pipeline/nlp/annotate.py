@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 from pipeline.ids import sha256_bytes
 from pipeline.nlp.abbreviations import resolve
 from pipeline.nlp.ambiguity import has_gene_context
-from pipeline.nlp.fuzzy import FuzzyIndex
+from pipeline.nlp.fuzzy import MIN_LENGTH, FuzzyIndex
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.matching import Candidate, LexiconMatcher
 from pipeline.nlp.model import load_nlp, model_name
@@ -55,8 +55,11 @@ class Tagger:
     def _fuzzy(self, doc: Doc, covered: set[int]) -> list[Candidate]:
         out = []
         for token in doc:
+            # Cheapest test first: most tokens are too short to be fuzzy-matched at all.
+            if len(token) < MIN_LENGTH or token.i in covered:
+                continue
             # Misspelled drug names are nouns; verbs and adjectives are words we lack.
-            if token.i in covered or token.pos_ in NOT_NAMES or not _name_like(token):
+            if token.pos_ in NOT_NAMES or not _name_like(token):
                 continue
             key = self.fuzzy.lookup(token.text)
             # A lower-case word is only a misspelled drug when the drug's INN stem shows it.
