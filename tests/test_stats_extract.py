@@ -23,6 +23,7 @@ class FakeAnnotated:
     sentences: list[Sentence]
     mentions: list[Mention]
     abbreviations: dict[str, str] = field(default_factory=dict)
+    model: str = "test-model-1.0"
 
 
 def annotated(paragraphs: list[str]) -> FakeAnnotated:
@@ -129,3 +130,9 @@ def test_seed_002_matches_gold():
     matched, precision, recall = score(records, gold)
     print(f"002 text: matched {matched}/{len(gold)} gold, {len(records)} predicted, P={precision:.2f} R={recall:.2f}")
     assert recall >= 0.7 and precision >= 0.7
+
+
+def test_records_carry_the_model_in_their_provenance():
+    doc = annotated(["Median progression-free survival was 11.0 months with drugamab (n = 40)."])
+    records = extract_stats(doc, annotate_cell=lambda text: [])
+    assert records and all(r.model == doc.model for r in records)

@@ -170,7 +170,9 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     cell_annotator = annotate_cell or _nlp_cell_annotator()
     for table in document.tables:
         records.extend(table_stats(table, document.doc_id, cell_annotator, disabled))
-    return records
+    # Provenance: which NLP model found the mentions these records rest on.
+    model = getattr(annotated, "model", None) or None
+    return [r.model_copy(update={"model": model}) for r in records]
 
 
 def _nlp_cell_annotator() -> CellAnnotator:
