@@ -26,12 +26,14 @@ class FakeAnnotated:
     model: str = "test-model-1.0"
 
 
-def annotated(paragraphs: list[str]) -> FakeAnnotated:
+def annotated(paragraphs: list[str], sections: list[str] | None = None) -> FakeAnnotated:
     """A document of paragraphs, split into sentences at ". " before a capital, with dictionary mentions."""
     text = "\n\n".join(paragraphs)
     blocks, sentences, offset = [], [], 0
-    for paragraph in paragraphs:
-        blocks.append(Block(kind="paragraph", text=paragraph, start=offset, end=offset + len(paragraph)))
+    for index, paragraph in enumerate(paragraphs):
+        section = sections[index] if sections else None
+        blocks.append(Block(kind="paragraph", text=paragraph, start=offset, end=offset + len(paragraph),
+                            section=section))
         for m in re.finditer(r"\S.*?(?:\.(?=\s+[A-Z])|$)", paragraph):
             start = offset + m.start()
             sentences.append(Sentence(doc_id="d", index=len(sentences), start=start, end=start + len(m.group()),
@@ -69,8 +71,16 @@ def test_author_study_from_preceding_sentence_and_arms_by_regimen():
         ("Lee et al.", 60, "drugamab", [], "orr", 12.0), ("Lee et al.", 60, "drugamab", ["cytoxine"], "orr", 30.0)]
 
 
-def test_context_does_not_cross_paragraphs():
-    doc = annotated(["The ALPHA-2 trial tested drugamab.", "The median overall survival was 14 months."])
+def test_context_is_carried_across_paragraphs_of_one_section():
+    doc = annotated(["The ALPHA-2 trial tested drugamab.", "The median overall survival was 14 months."],
+                    sections=["Results", "Results"])
+    [record] = extract_stats(doc, annotate_cell=fake_annotate)
+    assert (record.study, record.drug, record.measure) == ("ALPHA-2", "drugamab", "median_os")
+
+
+def test_context_does_not_cross_sections():
+    doc = annotated(["The ALPHA-2 trial tested drugamab.", "The median overall survival was 14 months."],
+                    sections=["Methods", "Other trials"])
     [record] = extract_stats(doc, annotate_cell=fake_annotate)
     assert (record.study, record.drug, record.measure) == (None, None, "median_os")
 

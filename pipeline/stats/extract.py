@@ -4,7 +4,7 @@ Sentence findings (``sentences.parse_sentence``) get their context from the enti
 the treatment regimen nearest before the measure (drug + partners joined by "plus", "with",
 "in combination with"), the control after "vs."/"compared with", the trial named in the
 sentence. What a sentence does not say (study, phase, n, dose, drug, disease) is carried from
-earlier sentences of the same paragraph, as reviews name a trial once and then report it.
+earlier sentences of the same section, as reviews name a trial once and then report it.
 """
 
 from __future__ import annotations
@@ -138,13 +138,20 @@ def _paragraph_of(blocks: list[Block], offset: int) -> int:
 
 def text_stats(doc_id: str, blocks: list[Block], sentences: list[Sentence], mentions: list[Mention],
                disabled: frozenset[str] = frozenset()) -> list[TrialStat]:
-    """Records from the sentences of the canonical text, context carried within a paragraph."""
+    """Records from the sentences of the canonical text.
+
+    Study context (name, phase, n, dose, drug) is carried across the paragraphs of a section, as
+    reviews discuss one trial over several paragraphs; whatever a sentence names replaces it.
+    """
     records: list[TrialStat] = []
     context, paragraph = Context(), None
     for sentence in sentences:
         here = _paragraph_of(blocks, sentence.start)
-        if here != paragraph or here == -1:
-            context, paragraph = Context(), here
+        section = blocks[here].section if here >= 0 else None
+        if here == -1 or (here != paragraph and (paragraph is None or paragraph == -1
+                                                  or blocks[paragraph].section != section)):
+            context = Context()
+        paragraph = here
         inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
         context = _update(context, sentence, inside)
         groups = regimens(sentence.text, [m for m in inside if m.label == "DRUG"], sentence.start)
