@@ -93,6 +93,7 @@ def test_parse_phase(text, phase):
     ("enrolled 312 patients", 312), ("(n = 48)", 48), ("in 9 out of 30 patients", 30),
     ("1,204 randomized patients", 1204), ("no count", None),
     ("drug X ( $n = 150$ ) or placebo (n = 148)", 298),
+    ("Of these, 30 patients had carcinoid tumors", None), ("40 evaluable patients responded", None),
 ])
 def test_parse_n(text, n):
     assert parse_n(text) == n

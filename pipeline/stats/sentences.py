@@ -289,6 +289,11 @@ def parse_phase(text: str) -> str | None:
     return phase
 
 
+# Counts that describe part of a study population rather than its size.
+_SUBGROUP = re.compile(r"(?i)\b(?:of\s+these|of\s+them|of\s+whom|among\s+(?:these|them|whom))\b[\s,]*$")
+_SUBSET = re.compile(r"(?i)\b(?:evaluable|assessable|evaluated|responding|remaining)\b")
+
+
 def parse_n(text: str) -> int | None:
     """Number of patients: "n = 43", "410 patients", "13 out of 21 patients" → 21.
 
@@ -298,6 +303,8 @@ def parse_n(text: str) -> int | None:
     if len(arms) > 1 and all(a >= 1 and a == int(a) for a in arms):
         return int(sum(arms))
     for match in _N_RE.finditer(text):
+        if _SUBGROUP.search(text[max(0, match.start() - 30):match.start()]) or _SUBSET.search(match.group()):
+            continue  # "Of these, 30 patients …", "40 evaluable patients": part of the study, not its size
         token = next(g for g in match.groups() if g)
         value = parse_number(token)
         if value >= 1 and value == int(value):
