@@ -143,7 +143,7 @@ class Mention(BaseModel):
     text: str
     label: EntityLabel
     canonical: str  # e.g. "everolimus", "MTOR", "mTORC1"
-    identifier: str | None = None  # namespace-prefixed, e.g. "MESH:D000068338", "HGNC:3942", "FPLX:mTORC1"
+    identifier: str | None = None  # namespace-prefixed, e.g. "HGNC:3942", "FPLX:mTORC1", "DRUGBANK:DB06287"
     match: MatchKind = "exact"
     sentence_index: int | None = None
     provenance: Provenance
