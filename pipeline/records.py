@@ -8,6 +8,7 @@ contract documented in README.md: add fields, never rename them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -82,6 +83,12 @@ class Reference(BaseModel):
     page: int | None = None
 
 
+def block_index(blocks: list[Block], offset: int) -> int:
+    """Index of the block containing ``offset`` in reading-ordered ``blocks``, or -1."""
+    index = bisect_right([b.start for b in blocks], offset) - 1
+    return index if index >= 0 and offset < blocks[index].end else -1
+
+
 class Document(BaseModel):
     """A structured document: canonical body text plus everything set apart from it."""
 
@@ -101,12 +108,15 @@ class Document(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     ingest_version: str = "1"
 
+    def block_at(self, offset: int) -> Block | None:
+        """The heading or paragraph containing ``offset``."""
+        index = block_index(self.blocks, offset)
+        return self.blocks[index] if index >= 0 else None
+
     def page_at(self, offset: int) -> int | None:
         """Page of the block containing ``offset`` (None for text input)."""
-        for block in self.blocks:
-            if block.start <= offset < block.end:
-                return block.page
-        return None
+        block = self.block_at(offset)
+        return block.page if block else None
 
     def section_at(self, offset: int) -> str | None:
         """Title of the innermost section containing ``offset``."""

@@ -71,3 +71,15 @@ def test_two_versions_of_one_document_keep_their_own_records(tmp_path):
         repo.save_extraction(engine, key, [mention], [_triple()], [])
     assert len(repo.statements(engine, "d1")) == 2
     assert len(repo.statements(engine, doc_keys=[keys[0]])) == 1
+
+
+def test_block_lookup_by_offset():
+    from pipeline.records import Block
+
+    text = "Title\n\nFirst paragraph."
+    doc = _doc(text=text).model_copy(update={"blocks": [
+        Block(kind="title", text="Title", start=0, end=5, page=1),
+        Block(kind="paragraph", text="First paragraph.", start=7, end=23, page=2)]})
+    assert doc.block_at(0).kind == "title" and doc.block_at(10).kind == "paragraph"
+    assert doc.block_at(6) is None and doc.block_at(23) is None  # between and after blocks
+    assert doc.page_at(8) == 2 and doc.page_at(6) is None

@@ -23,7 +23,7 @@ def extract_triples(annotated) -> list[Triple]:
     triples: list[Triple] = []
     antecedent, paragraph = None, None
     for sent in annotated.spacy_doc.sents:
-        block = _block_at(document, sent.start_char)
+        block = document.block_at(sent.start_char)
         if block is not None and block.kind != "paragraph":
             continue
         if block is not paragraph:
@@ -42,13 +42,6 @@ def extract_triples(annotated) -> list[Triple]:
             antecedent = named[0]
     triples.extend(_table_triples(annotated, default_context))
     return triples
-
-
-def _block_at(document, offset: int):
-    for block in document.blocks:
-        if block.start <= offset < block.end:
-            return block
-    return None
 
 
 def _triple(doc_id, finding, evidence, hedged, context, section, page, start, end, annotated) -> Triple:

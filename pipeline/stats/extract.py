@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.nlp.lexicon import is_specific_disease
-from pipeline.records import Block, Mention, Sentence, TrialStat
+from pipeline.records import Block, Mention, Sentence, TrialStat, block_index
 from pipeline.stats.sentences import Finding, parse_dose, parse_n, parse_phase, parse_sentence, parse_study
 from pipeline.stats.tables import CellAnnotator, table_stats
 from pipeline.stats.vocabulary import COMPARISON_CUE, CONTROLS, disabled_abbreviations
@@ -129,11 +129,7 @@ def _record(doc_id: str, sentence: Sentence, finding: Finding, context: Context,
     )
 
 
-def _paragraph_of(blocks: list[Block], offset: int) -> int:
-    for index, block in enumerate(blocks):
-        if block.start <= offset < block.end:
-            return index
-    return -1
+_OUTSIDE = object()  # a sentence outside any block: it starts a fresh context
 
 
 def text_stats(doc_id: str, blocks: list[Block], sentences: list[Sentence], mentions: list[Mention],
@@ -144,14 +140,13 @@ def text_stats(doc_id: str, blocks: list[Block], sentences: list[Sentence], ment
     reviews discuss one trial over several paragraphs; whatever a sentence names replaces it.
     """
     records: list[TrialStat] = []
-    context, paragraph = Context(), None
+    context, current_section = Context(), _OUTSIDE
     for sentence in sentences:
-        here = _paragraph_of(blocks, sentence.start)
-        section = blocks[here].section if here >= 0 else None
-        if here == -1 or (here != paragraph and (paragraph is None or paragraph == -1
-                                                  or blocks[paragraph].section != section)):
+        here = block_index(blocks, sentence.start)
+        section = blocks[here].section if here >= 0 else _OUTSIDE
+        if section is _OUTSIDE or section != current_section:
             context = Context()
-        paragraph = here
+        current_section = section
         inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
         context = _update(context, sentence, inside)
         groups = regimens(sentence.text, [m for m in inside if m.label == "DRUG"], sentence.start)
