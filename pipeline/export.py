@@ -64,9 +64,8 @@ def write_exports(
     assembled: Sequence[AssembledTriple],
 ) -> list[Path]:
     """Write all three exports into ``out_dir``."""
-    extra = [f for f in EXTRA_FIELDS]
-    paths = write_table([_row(t, TRIPLE_FIELDS) for t in triples], out_dir, "triples", TRIPLE_FIELDS + extra)
-    paths += write_table([_row(s, STAT_FIELDS) for s in stats], out_dir, "stats", STAT_FIELDS + extra)
+    paths = write_table([_row(t, TRIPLE_FIELDS) for t in triples], out_dir, "triples", TRIPLE_FIELDS + EXTRA_FIELDS)
+    paths += write_table([_row(s, STAT_FIELDS) for s in stats], out_dir, "stats", STAT_FIELDS + EXTRA_FIELDS)
     assembled_rows = [a.model_dump(mode="json") for a in assembled]
     paths += write_table(assembled_rows, out_dir, "triples_assembled", list(AssembledTriple.model_fields))
     return paths
