@@ -21,7 +21,10 @@ def test_header_and_size(name):
 
 def test_key_entries():
     entries = {(e.term, e.label): e for e in load_lexicon().entries}
-    assert entries["everolimus", "DRUG"].identifier.startswith(("MESH:", "DRUGBANK:"))
+    # The drug's own MeSH descriptor, not its pharmacological action ("mTOR Inhibitors").
+    assert entries["everolimus", "DRUG"].identifier == "MESH:D000068338"
+    assert entries["rapamycin", "DRUG"].identifier == "MESH:D020123"
+    assert entries["doxorubicin", "DRUG"].identifier == "MESH:D004317"
     assert entries["mTOR", "GENE_OR_PROTEIN"].identifier == "HGNC:3942"
     assert entries["mTORC1", "GENE_OR_PROTEIN"].identifier == "FPLX:mTORC1"
     assert entries["osteosarcoma", "DISEASE"].identifier == "DOID:3347"

