@@ -21,6 +21,13 @@ def test_designated_compound_is_the_specific_compound():
     assert ("Cucurbitacin B", "DRUG", "cucurbitacin b") in _found("Cucurbitacin B reduced growth.")
 
 
+def test_modified_drug_is_a_derivative_not_the_parent():
+    found = _found("Phosphorus-\ncontaining sirolimus and FITC-conjugated doxorubicin were tested.")
+    assert ("Phosphorus-\ncontaining sirolimus", "DRUG", "phosphorus-containing sirolimus") in found
+    assert ("FITC-conjugated doxorubicin", "DRUG", "fitc-conjugated doxorubicin") in found
+    assert not any(canonical in {"sirolimus", "doxorubicin"} for _, _, canonical in found)
+
+
 def test_protein_names_are_not_drugs():
     found = _found("the phosphatidylinositol 3-kinase pathway, regulatory associated protein of mTOR and insulin receptor")
     labels = {(t, l) for t, l, _ in found}

@@ -2,6 +2,8 @@
 
 * ``<gene(s)> inhibitor(s)`` is a drug class ("Hsp90 inhibitor", "MEK/Erk inhibitors");
 * ``<compound> <designator>`` is one specific compound ("cucurbitacin B", "icariside II");
+* ``<X>-containing/-conjugated/-loaded <drug>`` is a derivative, not the parent drug
+  ("phosphorus-containing sirolimus");
 * ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
 * a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
   is part of the protein's name, not a drug.
@@ -29,6 +31,8 @@ PROTEIN_HEADS = frozenset(
     "receptor receptors kinase kinases synthase synthases transporter transporters channel channels "
     "binding-protein phosphatase phosphatases".split()
 )
+# Participles that make "<X>-<participle> <drug>" a modified form of the drug.
+DERIVATIVE_MARKERS = frozenset("containing conjugated loaded labeled labelled modified coupled".split())
 ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properties property".split())
 TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic neoplasm".split())
 TUMOR_SUFFIXES = ("oma", "omas")  # sarcoma, carcinoma, glioma, melanoma, lymphoma …
@@ -45,6 +49,7 @@ def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     out = [c for c in candidates if not _modifies_protein(c, words)]
     out += gene_classes(doc, candidates, words)
     out += designated_compounds(doc, candidates, spaced)
+    out += derivative_compounds(doc, candidates, words)
     out += anti_disease_activity(candidates, words, spaced)
     return out
 
@@ -90,6 +95,30 @@ def designated_compounds(doc: Doc, candidates: list[Candidate], spaced: Sequence
         if DESIGNATOR.match(nxt.text) and not (c.end + 1 < len(doc) and doc[c.end + 1].text in {"-", "/"}):
             name = f"{doc[c.start:c.end].text} {nxt.text}".lower()
             out.append(Candidate(c.start, c.end + 1, "DRUG", name, None, "synonym", "rule:designated_compound"))
+    return out
+
+
+def derivative_compounds(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
+    """``<X>-containing <drug>`` (also split over a line break) names a derivative of the drug:
+    its own compound, without the parent's identifier."""
+    out = []
+    for c in candidates:
+        if c.label != "DRUG" or c.match == "class" or c.start < 2 or words[c.start - 1] not in DERIVATIVE_MARKERS:
+            continue
+        cursor = c.start - 2
+        while cursor > 0 and not words[cursor].strip():  # "phosphorus-\ncontaining"
+            cursor -= 1
+        if words[cursor] == "-" and cursor > 0:
+            cursor -= 1
+            modifier = words[cursor]
+        elif words[cursor].endswith("-") and len(words[cursor]) > 1:
+            modifier = words[cursor][:-1]
+        else:
+            continue
+        if not modifier.isalnum():
+            continue
+        name = f"{modifier}-{words[c.start - 1]} {c.canonical}"
+        out.append(Candidate(cursor, c.end, "DRUG", name, None, "synonym", "rule:derivative_compound"))
     return out
 
 
