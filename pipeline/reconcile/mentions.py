@@ -107,6 +107,15 @@ def normalized_equal(gold: Span, pred: Span) -> bool:
     return bool(gold.identifier and pred.identifier and gold.identifier == pred.identifier)
 
 
+def _namespace(identifier: str | None) -> str | None:
+    return identifier.split(":", 1)[0] if identifier and ":" in identifier else None
+
+
+def identifier_pairs(pairs: list[tuple[Span, Span]]) -> list[tuple[Span, Span]]:
+    """Matched pairs whose identifiers can be compared: both set, in the same namespace."""
+    return [(a, b) for a, b in pairs if _namespace(a.identifier) and _namespace(a.identifier) == _namespace(b.identifier)]
+
+
 def match_overlap(gold: list[Span], pred: list[Span]) -> list[tuple[Span, Span]]:
     """One-to-one pairs of same-label overlapping spans, exact spans first, then largest overlap."""
     options = []
@@ -136,6 +145,8 @@ def score_spans(gold: list[Span], pred: list[Span]) -> dict:
         exact = {(s.start, s.end) for s in g} & {(s.start, s.end) for s in p}
         pairs = match_overlap(g, p)
         norm_ok = [normalized_equal(a, b) for a, b in pairs]
+        comparable = identifier_pairs(pairs)
+        id_ok = sum(a.identifier == b.identifier for a, b in comparable)
         matched_g = {id(a) for a, _ in pairs}
         matched_p = {id(b) for _, b in pairs}
         out[label] = {
@@ -143,12 +154,17 @@ def score_spans(gold: list[Span], pred: list[Span]) -> dict:
             "overlap": _prf(len(pairs), len(p), len(g)),
             "normalization": {"correct": sum(norm_ok), "matched": len(pairs),
                               "accuracy": round(sum(norm_ok) / len(pairs), 4) if pairs else 0.0},
+            # Catches right names with wrong ids (a class id given for a drug, say).
+            "identifiers": {"agree": id_ok, "comparable": len(comparable),
+                            "accuracy": round(id_ok / len(comparable), 4) if comparable else 0.0},
             "errors": {
                 "false_negatives": [_show(s) for s in g if id(s) not in matched_g],
                 "false_positives": [_show(s) for s in p if id(s) not in matched_p],
                 "boundary": [f"{_show(a)} ~ {_show(b)}" for a, b in pairs if (a.start, a.end) != (b.start, b.end)],
                 "normalization": [f"{_show(a)} -> {b.canonical} {b.identifier}"
                                   for (a, b), ok in zip(pairs, norm_ok) if not ok],
+                "identifier": [f"{_show(a)} {a.identifier} -> {b.identifier}"
+                               for a, b in comparable if a.identifier != b.identifier],
             },
         }
     return out
@@ -169,10 +185,14 @@ def _merge(scores: Iterable[dict]) -> dict:
         n_pred = sum(x["overlap"]["pred"] for x in parts)
         n_gold = sum(x["overlap"]["gold"] for x in parts)
         correct = sum(x["normalization"]["correct"] for x in parts)
+        agree = sum(x["identifiers"]["agree"] for x in parts)
+        comparable = sum(x["identifiers"]["comparable"] for x in parts)
         out[label] = {
             "exact": _prf(exact_tp, n_pred, n_gold),
             "overlap": _prf(tp, n_pred, n_gold),
             "normalization": {"correct": correct, "matched": tp, "accuracy": round(correct / tp, 4) if tp else 0.0},
+            "identifiers": {"agree": agree, "comparable": comparable,
+                            "accuracy": round(agree / comparable, 4) if comparable else 0.0},
             "errors": {k: [e for x in parts for e in x["errors"][k]] for k in parts[0]["errors"]} if parts else {},
         }
     return out
@@ -229,12 +249,13 @@ def annotate_seeds(gold_dir: Path = GOLD_DIR, seeds_dir: Path = SEEDS_DIR) -> di
 def format_report(result: dict, errors: bool = False) -> str:
     lines = []
     for label, s in result["overall"].items():
-        e, o, n = s["exact"], s["overlap"], s["normalization"]
+        e, o, n, i = s["exact"], s["overlap"], s["normalization"], s["identifiers"]
         lines.append(
             f"{label:16s} exact P={e['precision']:.3f} R={e['recall']:.3f} F1={e['f1']:.3f} | "
             f"overlap P={o['precision']:.3f} R={o['recall']:.3f} F1={o['f1']:.3f} "
             f"(tp={o['tp']} pred={o['pred']} gold={o['gold']}) | norm acc={n['accuracy']:.3f} "
-            f"({n['correct']}/{n['matched']})"
+            f"({n['correct']}/{n['matched']}) | same-namespace id agreement={i['accuracy']:.3f} "
+            f"({i['agree']}/{i['comparable']})"
         )
         if errors:
             for kind, items in s["errors"].items():
