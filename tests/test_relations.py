@@ -90,6 +90,41 @@ def test_combination_partner_goes_to_combined_with(nlp):
     assert findings[0].effect == "increases"
 
 
+def regimens(findings):
+    return {(f.agent.name, f.agent.partners) for f in findings}
+
+
+def test_alone_or_in_combination_gives_both_regimens(nlp):
+    sent = tagged(nlp, "Curcumin alone or in combination with cisplatin reduced tumor growth in mice.",
+                  [("Curcumin", "DRUG", "curcumin"), ("cisplatin", "DRUG", "cisplatin"),
+                   ("tumor growth", "OUTCOME", "tumor growth")])
+    assert regimens(find_statements(sent)) == {("curcumin", ()), ("curcumin", ("cisplatin",))}
+
+
+def test_partners_joined_by_or_are_alternative_regimens(nlp):
+    sent = tagged(nlp, "Sirolimus combined with gemcitabine or an anti-VEGF antibody exerts synergistic effects.",
+                  [("Sirolimus", "DRUG", "sirolimus"), ("gemcitabine", "DRUG", "gemcitabine"),
+                   ("anti-VEGF antibody", "DRUG", "anti-vegf antibody"),
+                   ("synergistic effects", "OUTCOME", "anti-tumor activity")])
+    assert regimens(find_statements(sent)) == {("sirolimus", ("gemcitabine",)),
+                                               ("sirolimus", ("anti-vegf antibody",))}
+
+
+def test_activity_enhanced_by_a_second_drug(nlp):
+    sent = tagged(nlp, "Lapatinib shows strong anti-tumor activity, which is enhanced by MEK inhibitors.",
+                  [("Lapatinib", "DRUG", "lapatinib"), ("anti-tumor activity", "OUTCOME", "anti-tumor activity"),
+                   ("MEK inhibitors", "DRUG", "mek inhibitor")])
+    assert regimens(find_statements(sent)) == {("lapatinib", ()), ("lapatinib", ("mek inhibitor",))}
+
+
+def test_drug_after_superior_to_is_the_comparator(nlp):
+    sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
+                  [("Cabozantinib", "DRUG", "cabozantinib"),
+                   ("progression-free survival", "OUTCOME", "progression-free survival"),
+                   ("sunitinib", "DRUG", "sunitinib")])
+    assert regimens(find_statements(sent)) == {("cabozantinib", ())}
+
+
 def test_negation_gives_no_effect(nlp):
     sent = tagged(nlp, "Adding bevacizumab did not improve overall survival.",
                   [("bevacizumab", "DRUG", "bevacizumab"), ("overall survival", "OUTCOME", "overall survival")])

@@ -29,6 +29,9 @@ CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
 MAX_WINDOW = 30  # tokens between a drug and what it acts on
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
+ARTICLES = frozenset({"a", "an", "the"})
+# "X's activity is enhanced by Y": Y is given with X.
+ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "boosted"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
 # Trial measures where a larger value in the treated arm is the better outcome.
@@ -132,11 +135,31 @@ def _negated(tokens: list) -> bool:
     return False
 
 
+def _gap(left: Span, right: Span) -> list:
+    """Tokens between two mentions, without punctuation (but "+") and articles."""
+    return [t for t in _between(left, right)
+            if (not t.is_punct or t.text == "+") and t.lower_ not in ARTICLES]
+
+
+def _joins(gap: list, sentence_combines: bool) -> bool:
+    """The words between two drugs make the second a co-administered partner of the first."""
+    words = {t.lower_ for t in gap}
+    return len(gap) <= 4 and bool(
+        words & {"plus", "+", "with"}
+        or any(has_category(t, "combination") for t in gap)
+        or (sentence_combines and words and words <= {"and", "or", "both"})
+    )
+
+
 def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[Span]]]:
-    """Group drugs into (primary, partners): partners are co-administered with the primary.
+    """Group drugs into regimens (primary, partners): partners are co-administered with it.
 
     Two neighbouring drugs are combined when the words between them are a combination marker
     ("plus", "+", "with", "combined with"), or "and"/"or" in a sentence about a combination.
+    Statements that name several regimens give one group each:
+    - "X alone or in combination with Y" → (X), (X + Y);
+    - "X combined with A or B" → (X + A), (X + B): partners joined by "or" are alternatives;
+    - "X …, which is enhanced by Y" → (X), (X + Y).
     """
     sentence_combines = any(has_category(t, "combination") for t in sent)
     groups: list[tuple[Span, list[Span]]] = []
@@ -144,15 +167,21 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
         if groups:
             primary, partners = groups[-1]
             previous = partners[-1] if partners else primary
-            between = [t for t in _between(previous, drug) if not t.is_punct or t.text == "+"]
-            words = {t.lower_ for t in between}
-            joined = len(between) <= 4 and bool(
-                words & {"plus", "+", "with"}
-                or any(has_category(t, "combination") for t in between)
-                or (sentence_combines and words and words <= {"and", "or", "both"})
-            )
-            if joined and canonical(drug) != canonical(primary):
-                partners.append(drug)
+            gap = _gap(previous, drug)
+            words = [t.lower_ for t in gap]
+            if words[-2:-1] and words[-2] in ENHANCERS and words[-1] == "by" and not _too_far(previous, drug):
+                groups.append((primary, [*partners, drug]))
+                continue
+            alone = words[:2] in (["alone", "or"], ["alone", "and"])
+            if alone:
+                gap, words = gap[2:], words[2:]
+            if _joins(gap, sentence_combines) and canonical(drug) != canonical(primary):
+                if partners and words == ["or"]:
+                    groups.append((primary, [*partners[:-1], drug]))
+                elif alone:
+                    groups.append((primary, [drug]))
+                else:
+                    partners.append(drug)
                 continue
         groups.append((drug, []))
     return groups
@@ -358,11 +387,11 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per (agent, target, outcome) in a sentence: a second mention of the same
+    """One finding per (regimen, target, outcome) in a sentence: a second mention of the same
     outcome with another direction contradicts the first and is dropped."""
     seen, unique = set(), []
     for f in findings:
-        key = (f.agent.name, f.target, f.outcome)
+        key = (f.agent.name, f.agent.partners, f.target, f.outcome)
         if key not in seen:
             seen.add(key)
             unique.append(f)
