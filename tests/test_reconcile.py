@@ -47,6 +47,12 @@ def test_drug_synonym_resolves_to_inn():
     assert comparison.fields["drug"] and comparison.strict
 
 
+def test_drug_class_in_singular_meets_its_plural_synonym():
+    lexicon = norm.Lexicon(drugs={"antibiotics": "anti-bacterial agents"})
+    assert norm.drug("antibiotic", lexicon) == norm.drug("Antibiotics", lexicon) == "anti-bacterial agents"
+    assert norm.drug("erlotinib", lexicon) == "erlotinib"
+
+
 def test_real_lexicon_knows_rad001():
     lexicon = norm.load_lexicon()
     if not lexicon.drugs:

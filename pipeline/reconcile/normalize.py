@@ -70,7 +70,11 @@ def drug(name: str | None, lexicon: Lexicon) -> str | None:
     if not name or not name.strip():
         return None
     key = fold(name)
-    return lexicon.drugs.get(key, key)
+    if key in lexicon.drugs:
+        return lexicon.drugs[key]
+    # A class is named in the singular or the plural ("antibiotic", "antibiotics").
+    other = key[:-1] if key.endswith("s") else key + "s"
+    return lexicon.drugs.get(other, key)
 
 
 def drugs(names: Iterable[str] | None, lexicon: Lexicon) -> frozenset[str]:
