@@ -138,6 +138,20 @@ def test_pathway_chain_is_one_target(nlp):
     assert facts(find_statements(sent)) == {("metformin", "AMPK/MTOR", None, None, False)}
 
 
+def test_coordinated_targets_of_one_cue_are_one_target(nlp):
+    sent = tagged(nlp, "Both mTORC1 and mTORC2 are restrained by Torin1, which also suppresses Akt.",
+                  [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("mTORC2", "GENE_OR_PROTEIN", "mTORC2"),
+                   ("Torin1", "DRUG", "torin1"), ("Akt", "GENE_OR_PROTEIN", "AKT")])
+    targets = {f.target for f in find_statements(sent)}
+    assert "mTORC1/mTORC2" in targets and "mTORC1" not in targets
+
+
+def test_nominal_cue_before_the_outcome(nlp):
+    sent = tagged(nlp, "Activation of autophagy by rapamycin leads to cell death.",
+                  [("autophagy", "OUTCOME", "autophagy"), ("rapamycin", "DRUG", "sirolimus")])
+    assert facts(find_statements(sent)) == {("sirolimus", None, "autophagy", "increases", False)}
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

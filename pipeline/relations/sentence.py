@@ -187,14 +187,19 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
     return groups
 
 
+PATHWAY_JOINERS = frozenset({"/", "-", "–"})
+COORDINATORS = frozenset({",", "and", "or", "both"})
+
+
 def target_chains(genes: list[Span]) -> list[list[Span]]:
-    """Genes written as one pathway ("PI3K/AKT/mTOR", "AMPK-mTOR") form one chain."""
+    """Genes acted on jointly form one chain: a pathway ("PI3K/AKT/mTOR", "AMPK-mTOR") or a
+    coordination with nothing else between them ("mTORC1 and mTORC2", "PDGFRB, and VEGFR2")."""
     chains: list[list[Span]] = []
     for gene in genes:
         if chains:
-            last = chains[-1][-1]
-            gap = gene.doc[last.end:gene.start]
-            if len(gap) <= 1 and all(t.text in {"/", "-", "–"} for t in gap):
+            gap = [t.lower_ for t in gene.doc[chains[-1][-1].end:gene.start]]
+            pathway = len(gap) <= 1 and set(gap) <= PATHWAY_JOINERS
+            if pathway or (gap and len(gap) <= 3 and set(gap) <= COORDINATORS):
                 chains[-1].append(gene)
                 continue
         chains.append([gene])
