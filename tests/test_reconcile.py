@@ -53,6 +53,10 @@ def test_drug_class_in_singular_meets_its_plural_synonym():
     assert norm.drug("erlotinib", lexicon) == "erlotinib"
 
 
+def test_greek_letters_meet_their_spelled_out_names():
+    assert norm.fold("β-Elemene") == norm.fold("beta-elemene") == "beta elemene"
+
+
 def test_real_lexicon_knows_rad001():
     lexicon = norm.load_lexicon()
     if not lexicon.drugs:

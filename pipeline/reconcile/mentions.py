@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.reconcile.normalize import GREEK
+
 PROJECT = Path(__file__).resolve().parents[2]
 GOLD_DIR = PROJECT / "annotations" / "mentions"
 SEEDS_DIR = PROJECT.parent / "shared" / "seeds"
@@ -92,7 +94,6 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict:
             "f1": round(f, 4)}
 
 
-GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ε": "epsilon"}
 
 
 def _fold(name: str) -> str:

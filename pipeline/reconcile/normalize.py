@@ -27,9 +27,14 @@ class Lexicon:
     families: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ε": "epsilon"}
+
+
 def fold(text: str) -> str:
-    """Case-, hyphen- and spacing-insensitive key: ``"Anti-Tumour  activity"`` → ``"anti tumor activity"``."""
-    text = re.sub(r"[-_\s]+", " ", text.lower()).strip()
+    """Case-, hyphen-, spacing- and Greek-spelling-insensitive key:
+    ``"Anti-Tumour  activity"`` → ``"anti tumor activity"``, ``"β-Elemene"`` → ``"beta elemene"``."""
+    text = "".join(GREEK.get(ch, ch) for ch in text.lower())
+    text = re.sub(r"[-_\s]+", " ", text).strip()
     return re.sub(r"tumour", "tumor", text)
 
 
