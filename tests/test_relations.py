@@ -125,6 +125,29 @@ def test_drug_after_superior_to_is_the_comparator(nlp):
     assert regimens(find_statements(sent)) == {("cabozantinib", ())}
 
 
+@pytest.mark.parametrize("text,modifier", [
+    ("Derivatives of rapamycin inhibit mTOR.", "rapamycin"),
+    ("The rapamycin-insensitive companion of mTOR activates Akt.", "rapamycin"),
+    ("Everolimus-resistant tumors responded to sapanisertib with reduced proliferation.", "Everolimus"),
+])
+def test_drug_that_only_qualifies_a_noun_is_not_an_agent(nlp, text, modifier):
+    entities = [(modifier, "DRUG", modifier.lower())]
+    entities += [(g, "GENE_OR_PROTEIN", g.upper()) for g in ("mTOR", "Akt") if g in text]
+    if "sapanisertib" in text:
+        entities += [("sapanisertib", "DRUG", "sapanisertib"), ("proliferation", "OUTCOME", "proliferation")]
+    agents = {f.agent.name for f in find_statements(tagged(nlp, text, entities))}
+    assert modifier.lower() not in agents
+
+
+def test_class_named_beside_a_drug_describes_it(nlp):
+    sent = tagged(nlp, "Octreotide is a first-generation SSA that reduced tumor growth in NETs.",
+                  [("Octreotide", "DRUG", "octreotide"), ("SSA", "DRUG", "somatostatin analog"),
+                   ("tumor growth", "OUTCOME", "tumor growth")])
+    for span in sent.ents:
+        span._.match = "class" if span.text == "SSA" else "exact"
+    assert {f.agent.name for f in find_statements(sent)} == {"octreotide"}
+
+
 def test_negation_gives_no_effect(nlp):
     sent = tagged(nlp, "Adding bevacizumab did not improve overall survival.",
                   [("bevacizumab", "DRUG", "bevacizumab"), ("overall survival", "OUTCOME", "overall survival")])

@@ -32,6 +32,10 @@ APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its targ
 ARTICLES = frozenset({"a", "an", "the"})
 # "X's activity is enhanced by Y": Y is given with X.
 ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "boosted"})
+# "<drug>-resistant cells": the drug qualifies the noun, it does not act in the sentence.
+NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refractory", "naive", "naïve",
+                                "derived", "like", "free", "binding"})
+DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
 # Trial measures where a larger value in the treated arm is the better outcome.
@@ -90,7 +94,9 @@ def identifier(span: Span) -> str | None:
 
 
 def _is_class(span: Span) -> bool:
-    return canonical(span) in class_targets()
+    """A drug class ("SSA", "mTOR inhibitors"), not a named drug."""
+    match = span._.match if span.has_extension("match") else None
+    return match == "class" or canonical(span) in class_targets()
 
 
 def _between(left: Span, right: Span) -> Span:
@@ -110,6 +116,17 @@ def _too_far(a: Span, b: Span) -> bool:
     """Too many tokens apart, or in different clauses ("X inhibits A while Y inhibits B")."""
     between = _between(a, b)
     return len(between) > MAX_WINDOW or any(has_category(t, "clause_break") for t in between)
+
+
+def _names_something_else(drug: Span) -> bool:
+    """The drug only qualifies another noun: "everolimus-resistant cells", "the quinolone-derived
+    torin1", "rapamycin-insensitive companion of mTOR", "derivatives of rapamycin"."""
+    doc = drug.doc
+    after = [t.lower_ for t in doc[drug.end:drug.end + 2]]
+    if len(after) == 2 and after[0] == "-" and after[1] in NON_AGENT_SUFFIXES:
+        return True
+    before = [t.lower_ for t in doc[max(0, drug.start - 2):drug.start]]
+    return len(before) == 2 and before[1] == "of" and before[0] in DERIVATIVE_NOUNS
 
 
 def _is_comparator(drug: Span) -> bool:
@@ -302,7 +319,8 @@ def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> li
             groups = [g for g in groups if g is not mentioned[0]]
     found = []
     for primary, partners in groups:
-        if (_is_class(primary) and _apposed(primary, named)) or _is_comparator(primary):
+        if ((_is_class(primary) and not partners and _apposed(primary, named)) or _is_comparator(primary)
+                or _names_something_else(primary)):
             continue
         members = [primary, *partners]
         if primary_hint and any(canonical(m) == primary_hint for m in members):
