@@ -175,6 +175,12 @@ def test_nominal_cue_before_the_outcome(nlp):
     assert facts(find_statements(sent)) == {("sirolimus", None, "autophagy", "increases", False)}
 
 
+def test_cue_right_after_the_outcome_gives_its_direction(nlp):
+    sent = tagged(nlp, "Lanreotide exhibited tumor growth inhibitory function in NETs.",
+                  [("Lanreotide", "DRUG", "lanreotide"), ("tumor growth", "OUTCOME", "tumor growth")])
+    assert facts(find_statements(sent)) == {("lanreotide", None, "tumor growth", "decreases", False)}
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

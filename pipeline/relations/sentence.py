@@ -276,6 +276,11 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
             effect = effect_of(token)
             if effect and token.lower_ not in name.split():
                 return effect, negated, False
+    # A nominal cue right after the outcome ("tumor growth inhibitory function", "apoptosis
+    # induction") is the outcome's own direction.
+    following = outcome.doc[outcome.end] if outcome.end < min(len(outcome.doc), outcome.sent.end) else None
+    if following is not None and effect_of(following):
+        return effect_of(following), negated, False
     for token in sorted(tokens, key=lambda t: abs(t.i - outcome.start)):
         if has_category(token, "investigation"):
             return None, negated, True
