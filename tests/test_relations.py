@@ -14,7 +14,7 @@ from pipeline.nlp.annotate import register_extensions
 from pipeline.nlp.model import load_nlp
 from pipeline.records import Triple
 from pipeline.relations.assemble import assemble
-from pipeline.relations.sentence import find_statements, is_hedged
+from pipeline.relations.sentence import agents, find_statements, is_hedged
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +179,16 @@ def test_cue_right_after_the_outcome_gives_its_direction(nlp):
     sent = tagged(nlp, "Lanreotide exhibited tumor growth inhibitory function in NETs.",
                   [("Lanreotide", "DRUG", "lanreotide"), ("tumor growth", "OUTCOME", "tumor growth")])
     assert facts(find_statements(sent)) == {("lanreotide", None, "tumor growth", "decreases", False)}
+
+
+def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
+    previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
+    antecedent = agents(previous, list(previous.ents))[0]
+    sent = tagged(nlp, "The drug improved progression-free survival, superior to everolimus.",
+                  [("progression-free survival", "OUTCOME", "progression-free survival"),
+                   ("everolimus", "DRUG", "everolimus")])
+    assert facts(find_statements(sent, antecedent=antecedent)) == {
+        ("onatasertib", None, "progression-free survival", "increases", False)}
 
 
 def test_no_drug_no_statement(nlp):

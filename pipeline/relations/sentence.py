@@ -349,8 +349,8 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
                     primary_hint: str | None = None) -> list[Finding]:
     """All drug–target–outcome findings in one sentence (or table row).
 
-    ``antecedent`` is the agent of the previous sentence, used when this one has no drug but
-    an anaphoric subject.
+    ``antecedent`` is the agent of the previous sentence, used when this one has no acting drug
+    (none, or only comparators: "The drug … superior to X") but an anaphoric subject.
     """
     ents = list(sent.ents)
     drugs = [e for e in ents if e.label_ == "DRUG"]
@@ -358,7 +358,7 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     outcomes = [e for e in ents if e.label_ == "OUTCOME"]
     acting = agents(sent, drugs, primary_hint)
     rule_prefix = ""
-    if not drugs and antecedent is not None and (genes or outcomes):
+    if not acting and antecedent is not None and (genes or outcomes):
         pointer = anaphor(sent)
         if pointer is not None:
             acting = [Agent(antecedent.name, antecedent.identifier, antecedent.partners, pointer,
