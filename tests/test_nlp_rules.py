@@ -28,6 +28,17 @@ def test_modified_drug_is_a_derivative_not_the_parent():
     assert not any(canonical in {"sirolimus", "doxorubicin"} for _, _, canonical in found)
 
 
+def test_research_codes_listed_with_drugs_are_drugs():
+    found = _found("Cells were treated with LY294002, AZD8055 or KU-0063794, and CD133 was measured.")
+    assert ("KU-0063794", "DRUG", "ku-0063794") in found
+    assert not any(text == "CD133" and label == "DRUG" for text, label, _ in found)
+
+
+def test_elided_series_member():
+    found = _found("Torin1 and 2 showed antiproliferative power.")
+    assert ("2", "DRUG", "torin2") in found
+
+
 def test_protein_names_are_not_drugs():
     found = _found("the phosphatidylinositol 3-kinase pathway, regulatory associated protein of mTOR and insulin receptor")
     labels = {(t, l) for t, l, _ in found}

@@ -5,6 +5,8 @@
 * ``<X>-containing/-conjugated/-loaded <drug>`` is a derivative, not the parent drug
   ("phosphorus-containing sirolimus");
 * ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
+* a research code listed with drugs is a drug ("PP242, QSI-027, ku0063792 and Ku-0068650"), and
+  "torin1 and 2" names torin2 too;
 * a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
   is part of the protein's name, not a drug.
 
@@ -31,6 +33,9 @@ PROTEIN_HEADS = frozenset(
     "receptor receptors kinase kinases synthase synthases transporter transporters channel channels "
     "binding-protein phosphatase phosphatases".split()
 )
+# Research compound codes: letters then at least three digits ("KU-0063794", "OSI-027", "PD98059").
+RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
+LIST_SEPARATORS = frozenset({",", "and", "or", ";"})
 # Participles that make "<X>-<participle> <drug>" a modified form of the drug.
 DERIVATIVE_MARKERS = frozenset("containing conjugated loaded labeled labelled modified coupled".split())
 ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properties property".split())
@@ -50,6 +55,8 @@ def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     out += gene_classes(doc, candidates, words)
     out += designated_compounds(doc, candidates, spaced)
     out += derivative_compounds(doc, candidates, words)
+    members = elided_series_members(doc, candidates, words)
+    out += members + listed_codes(doc, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
     return out
 
@@ -119,6 +126,53 @@ def derivative_compounds(doc: Doc, candidates: list[Candidate], words: Sequence[
             continue
         name = f"{modifier}-{words[c.start - 1]} {c.canonical}"
         out.append(Candidate(cursor, c.end, "DRUG", name, None, "synonym", "rule:derivative_compound"))
+    return out
+
+
+def listed_codes(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """Research codes in a list whose neighbours (through separators) are drugs or such codes."""
+    drugs = {c.start: c for c in candidates if c.label == "DRUG"}
+    drug_ends = {c.end for c in drugs.values()}
+    taken = {i for c in candidates for i in range(c.start, c.end)}
+    codes = [t.i for t in doc if t.i not in taken and RESEARCH_CODE.match(t.text)]
+    listed: set[int] = set()
+    changed = True
+    while changed:  # a code next to a listed code is listed too ("QSI-027, ku0063792 and …")
+        changed = False
+        for i in codes:
+            if i in listed:
+                continue
+            if _listed_next_to(doc, i, drugs, drug_ends, listed):
+                listed.add(i)
+                changed = True
+    return [Candidate(i, i + 1, "DRUG", doc[i].text.lower(), None, "pattern", "rule:listed_code")
+            for i in sorted(listed)]
+
+
+def _listed_next_to(doc: Doc, i: int, drugs: dict, drug_ends: set[int], listed: set[int]) -> bool:
+    left = i - 1
+    while left >= 0 and doc[left].lower_ in LIST_SEPARATORS:
+        left -= 1
+    right = i + 1
+    while right < len(doc) and doc[right].lower_ in LIST_SEPARATORS:
+        right += 1
+    left_joined = left < i - 1 and (left + 1 in drug_ends or left in listed)
+    right_joined = right > i + 1 and (right in drugs or right in listed)
+    return left_joined or right_joined
+
+
+def elided_series_members(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
+    """"torin1 and 2": a bare number coordinated right after a drug ending in a digit is the
+    series member with that number."""
+    out = []
+    for c in candidates:
+        if c.label != "DRUG" or c.match == "class" or c.end + 1 >= len(doc):
+            continue
+        name = doc[c.start:c.end].text
+        if (name[-1:].isdigit() and words[c.end] in {"and", "or"} and doc[c.end + 1].text.isdigit()
+                and len(doc[c.end + 1].text) <= 2):
+            member = re.sub(r"\d+$", doc[c.end + 1].text, name).lower()
+            out.append(Candidate(c.end + 1, c.end + 2, "DRUG", member, None, "pattern", "rule:elided_series_member"))
     return out
 
 
