@@ -17,6 +17,12 @@ def test_gene_inhibitor_is_a_class_named_after_its_target():
     assert ("MEK/Erk inhibitors", "DRUG", "mek/erk inhibitor") in found
 
 
+def test_inhibitor_of_gene_is_a_class_named_after_its_target():
+    found = _found("A novel antagonist of CXCR4 and inhibitors of the IDO1 pathway were used.")
+    assert ("antagonist of CXCR4", "DRUG", "cxcr4 antagonist") in found
+    assert ("inhibitors of the IDO1", "DRUG", "ido1 inhibitor") in found
+
+
 def test_designated_compound_is_the_specific_compound():
     assert ("Cucurbitacin B", "DRUG", "cucurbitacin b") in _found("Cucurbitacin B reduced growth.")
 

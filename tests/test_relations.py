@@ -65,6 +65,13 @@ def test_class_apposition_gives_target(nlp):
     assert findings[0].rule == "target-class-apposition"
 
 
+def test_class_composed_from_a_gene_gives_its_gene_as_target(nlp):
+    sent = tagged(nlp, "Antagonists of CXCR4, such as AMD3100, were developed.",
+                  [("Antagonists of CXCR4", "DRUG", "cxcr4 antagonist"), ("AMD3100", "DRUG", "plerixafor")])
+    sent.ents[0]._.match = "class"  # as the NER marks composed classes
+    assert facts(find_statements(sent)) == {("plerixafor", "CXCR4", None, None, False)}
+
+
 def test_class_as_agent_carries_its_target(nlp):
     sent = tagged(nlp, "mTOR inhibitors reduce tumor growth in xenografts.",
                   [("mTOR inhibitors", "DRUG", "mtor inhibitor"), ("tumor growth", "OUTCOME", "tumor growth")])

@@ -72,24 +72,55 @@ def _modifies_protein(c: Candidate, words: Sequence[str]) -> bool:
 
 
 def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
-    """``<gene>[/<gene>…] inhibitor(s)`` → a drug class named after the target(s)."""
+    """``<gene>[/<gene>…] inhibitor(s)`` and ``inhibitor(s) of (the) <gene>…`` → a drug class
+    named after the target(s) ("MEK/Erk inhibitors", "antagonist of CXCR4")."""
     genes = {c.end: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
+    genes_at = {c.start: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
     out = []
-    for end, head in ((i, CLASS_HEADS[w]) for i, w in enumerate(words) if w in CLASS_HEADS):
-        chain = []
-        cursor = end
-        while cursor in genes:
-            gene = genes[cursor]
-            chain.insert(0, gene)
-            if gene.start >= 2 and words[gene.start - 1] in GENE_JOINERS and gene.start - 1 in genes:
-                cursor = gene.start - 1
-            else:
-                break
-        if not chain:
-            continue
+    for index, head in ((i, CLASS_HEADS[w]) for i, w in enumerate(words) if w in CLASS_HEADS):
+        chain = _chain_ending(genes, words, index)
+        if chain:
+            start, end = chain[0].start, index + 1
+        else:
+            chain = _chain_after_of(genes_at, words, index)
+            if not chain:
+                continue
+            start, end = index, chain[-1].end
         name = "/".join(g.canonical.lower() for g in chain)
-        out.append(Candidate(chain[0].start, end + 1, "DRUG", f"{name} {head}", None, "class", "rule:gene_class"))
+        out.append(Candidate(start, end, "DRUG", f"{name} {head}", None, "class", "rule:gene_class"))
     return out
+
+
+def _chain_ending(genes: dict, words: Sequence[str], end: int) -> list[Candidate]:
+    """Genes joined by "/" or "-" that end right before token ``end``."""
+    chain: list[Candidate] = []
+    cursor = end
+    while cursor in genes:
+        gene = genes[cursor]
+        chain.insert(0, gene)
+        if gene.start >= 2 and words[gene.start - 1] in GENE_JOINERS and gene.start - 1 in genes:
+            cursor = gene.start - 1
+        else:
+            break
+    return chain
+
+
+def _chain_after_of(genes_at: dict, words: Sequence[str], head: int) -> list[Candidate]:
+    """Genes joined by "/" or "-" after ``<head> of (the)``."""
+    cursor = head + 1
+    if cursor >= len(words) or words[cursor] != "of":
+        return []
+    cursor += 1
+    if cursor < len(words) and words[cursor] == "the":
+        cursor += 1
+    chain: list[Candidate] = []
+    while cursor in genes_at:
+        chain.append(genes_at[cursor])
+        cursor = chain[-1].end
+        if not (cursor + 1 < len(words) and words[cursor] in GENE_JOINERS and cursor + 1 in genes_at):
+            break
+        cursor += 1
+    return chain
 
 
 def designated_compounds(doc: Doc, candidates: list[Candidate], spaced: Sequence[bool]) -> list[Candidate]:

@@ -29,6 +29,7 @@ CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
 MAX_WINDOW = 30  # tokens between a drug and what it acts on
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
+GENE_CLASS_HEADS = frozenset({"inhibitor", "antagonist", "blocker"})  # heads of "<gene> inhibitor" classes
 ARTICLES = frozenset({"a", "an", "the"})
 # "X's activity is enhanced by Y": Y is given with X.
 ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "boosted"})
@@ -91,6 +92,28 @@ def canonical(span: Span) -> str:
 
 def identifier(span: Span) -> str | None:
     return span._.identifier if span.has_extension("identifier") else None
+
+
+@lru_cache(maxsize=1)
+def gene_symbols() -> dict[str, str]:
+    """Lower-case canonical gene/family name → its canonical spelling ("mtorc1" → "mTORC1")."""
+    from pipeline.nlp.annotate import tagger
+
+    return {e.canonical.lower(): e.canonical for e in tagger().lexicon.entries if e.label == "GENE_OR_PROTEIN"}
+
+
+def class_target(span: Span) -> str | None:
+    """The target a class name states: a listed class ("rapalogs" → MTOR) or a class the NER
+    composed from gene names ("cxcr4 antagonist" → CXCR4, "mek/erk inhibitor" → MEK/ERK)."""
+    name = canonical(span)
+    if name in class_targets():
+        return class_targets()[name]
+    genes, _, head = name.rpartition(" ")
+    if head in GENE_CLASS_HEADS and genes:
+        symbols = [gene_symbols().get(part) for part in genes.split("/")]
+        if all(symbols):
+            return "/".join(symbols)
+    return None
 
 
 def _is_class(span: Span) -> bool:
@@ -381,9 +404,10 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             targets.append((name, chain_id, cue[0], cue[1], "cue"))
     if not targets:
         cls = agent.anchor if agent.is_class else _apposed(agent.anchor, classes)
-        if cls is not None and canonical(cls) in class_targets():
+        stated = class_target(cls) if cls is not None else None
+        if stated:
             rule = "class-target" if agent.is_class else "class-apposition"
-            targets.append((class_targets()[canonical(cls)], None, "inhibits", False, rule))
+            targets.append((stated, None, "inhibits", False, rule))
     findings = []
     first = targets[0] if targets else None
     for outcome in outcomes:
