@@ -34,6 +34,12 @@ def test_modified_drug_is_a_derivative_not_the_parent():
     assert not any(canonical in {"sirolimus", "doxorubicin"} for _, _, canonical in found)
 
 
+def test_substituted_drug_is_its_own_compound():
+    found = _found("The IDO inhibitor 1-methyl-DL-tryptophan and 5-fluorouracil were given.")
+    assert ("1-methyl-DL-tryptophan", "DRUG", "1-methyl-dl-tryptophan") in found
+    assert ("5-fluorouracil", "DRUG", "fluorouracil") in found  # locants alone are part of the name
+
+
 def test_research_codes_listed_with_drugs_are_drugs():
     found = _found("Cells were treated with LY294002, AZD8055 or KU-0063794, and CD133 was measured.")
     assert ("KU-0063794", "DRUG", "ku-0063794") in found

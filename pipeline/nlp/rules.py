@@ -3,7 +3,8 @@
 * ``<gene(s)> inhibitor(s)`` is a drug class ("Hsp90 inhibitor", "MEK/Erk inhibitors");
 * ``<compound> <designator>`` is one specific compound ("cucurbitacin B", "icariside II");
 * ``<X>-containing/-conjugated/-loaded <drug>`` is a derivative, not the parent drug
-  ("phosphorus-containing sirolimus");
+  ("phosphorus-containing sirolimus"), and so is a drug under a substituent prefix
+  ("1-methyl-DL-tryptophan");
 * ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
 * a research code listed with drugs is a drug ("PP242, QSI-027, ku0063792 and Ku-0068650"), and
   "torin1 and 2" names torin2 too;
@@ -33,6 +34,10 @@ PROTEIN_HEADS = frozenset(
     "receptor receptors kinase kinases synthase synthases transporter transporters channel channels "
     "binding-protein phosphatase phosphatases".split()
 )
+# Parts of a substituted chemical name before the parent: locants, stereo descriptors, substituents.
+LOCANT_OR_STEREO = re.compile(r"^(?:\d+(?:,\d+)*|[DLRSN]|DL)$", re.I)
+SUBSTITUENT = re.compile(r"^(?:methyl|ethyl|propyl|butyl|hydroxy|deoxy|amino|chloro|fluoro|bromo|iodo|nitro|"
+                         r"acetyl|oxo|dihydro|desmethyl|demethyl|phospho|benzyl|phenyl)$", re.I)
 # Research compound codes: letters then at least three digits ("KU-0063794", "OSI-027", "PD98059").
 RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
 LIST_SEPARATORS = frozenset({",", "and", "or", ";"})
@@ -55,6 +60,7 @@ def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     out += gene_classes(doc, candidates, words)
     out += designated_compounds(doc, candidates, spaced)
     out += derivative_compounds(doc, candidates, words)
+    out += substituted_compounds(doc, candidates)
     members = elided_series_members(doc, candidates, words)
     out += members + listed_codes(doc, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
@@ -157,6 +163,28 @@ def derivative_compounds(doc: Doc, candidates: list[Candidate], words: Sequence[
             continue
         name = f"{modifier}-{words[c.start - 1]} {c.canonical}"
         out.append(Candidate(cursor, c.end, "DRUG", name, None, "synonym", "rule:derivative_compound"))
+    return out
+
+
+def substituted_compounds(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """A drug name under a hyphenated substituent prefix ("1-methyl-DL-tryptophan") is its own
+    compound: the prefix must name at least one substituent, not only locants."""
+    out = []
+    for c in candidates:
+        if c.label != "DRUG" or c.match == "class":
+            continue
+        start, substituted = c.start, False
+        while (start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_
+               and not doc[start - 2].whitespace_):
+            part = doc[start - 2].text
+            if SUBSTITUENT.match(part):
+                substituted = True
+            elif not LOCANT_OR_STEREO.match(part):
+                break
+            start -= 2
+        if substituted:
+            name = doc[start:c.end].text.lower()
+            out.append(Candidate(start, c.end, "DRUG", name, None, "synonym", "rule:substituted_compound"))
     return out
 
 
