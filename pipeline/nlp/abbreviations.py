@@ -6,6 +6,8 @@ makes it the outcome; "hazard ratio (HR)" makes HR nothing at all (so the gene H
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from spacy.tokens import Doc, Span
 
 from pipeline.nlp.matching import Candidate
@@ -18,10 +20,47 @@ def definitions(doc: Doc) -> list[tuple[Span, Span]]:
     return [(short, short._.long_form) for short in doc._.abbreviations]
 
 
-def long_form_entity(long_form: Span, candidates: list[Candidate]) -> Candidate | None:
-    """The longest candidate inside the long form that ends where it ends (its head)."""
-    inside = [c for c in candidates if c.start >= long_form.start and c.end == long_form.end]
+def long_form_entity(long_form: Span, ending_at: dict[int, list[Candidate]]) -> Candidate | None:
+    """The longest candidate inside the long form that ends where it ends (its head).
+
+    ``ending_at`` maps a token index to the candidates ending there, in candidate order.
+    """
+    inside = [c for c in ending_at.get(long_form.end, []) if c.start >= long_form.start]
     return max(inside, key=lambda c: c.end - c.start, default=None)
+
+
+class OrderedCandidates:
+    """Candidates in their order, with removal and lookup by token.
+
+    A document has hundreds of short-form occurrences; scanning every candidate for each was
+    most of the time spent resolving abbreviations.
+    """
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.slots: list[Candidate | None] = []  # None once removed, so positions keep the order
+        self.by_token: dict[int, list[int]] = defaultdict(list)
+        for candidate in candidates:
+            self.add(candidate)
+
+    def add(self, candidate: Candidate) -> None:
+        """Append ``candidate``."""
+        for token in range(candidate.start, candidate.end):
+            self.by_token[token].append(len(self.slots))
+        self.slots.append(candidate)
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, Candidate]]:
+        """(position, candidate) of the remaining candidates sharing a token with ``start:end``, in order."""
+        found = sorted({slot for token in range(start, end) for slot in self.by_token.get(token, ())})
+        return [(slot, self.slots[slot]) for slot in found if self.slots[slot] is not None]
+
+    def remove(self, positions: list[int]) -> None:
+        """Drop the candidates at ``positions``."""
+        for slot in positions:
+            self.slots[slot] = None
+
+    def remaining(self) -> list[Candidate]:
+        """The candidates not removed, in order."""
+        return [c for c in self.slots if c is not None]
 
 
 def resolve(doc: Doc, candidates: list[Candidate]) -> tuple[dict[str, str], list[Candidate]]:
@@ -30,18 +69,21 @@ def resolve(doc: Doc, candidates: list[Candidate]) -> tuple[dict[str, str], list
     if not pairs:
         return {}, candidates
     expansions: dict[str, str] = {}
-    kept = list(candidates)
+    ending_at: dict[int, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        ending_at[candidate.end].append(candidate)
+    kept = OrderedCandidates(candidates)
     for short, long_form in pairs:
         expansions.setdefault(short.text, long_form.text)
-        entity = long_form_entity(long_form, candidates)
-        here = [c for c in kept if c.start < short.end and short.start < c.end]
-        own = [c for c in here if (c.start, c.end) == (short.start, short.end) and not c.ambiguous]
+        entity = long_form_entity(long_form, ending_at)
+        here = kept.overlapping(short.start, short.end)
+        own = [c for _, c in here if (c.start, c.end) == (short.start, short.end) and not c.ambiguous]
         if own and (entity is None or own[0].label != entity.label or own[0].canonical == entity.canonical):
             # Same reading, or an unambiguous symbol whose definition names something else
             # (the gene MEN1 is defined via the disease "multiple endocrine neoplasia type 1").
             continue
-        kept = [c for c in kept if c not in here]
+        kept.remove([slot for slot, _ in here])
         if entity is not None:
-            kept.append(Candidate(short.start, short.end, entity.label, entity.canonical,
-                                  entity.identifier, "abbreviation", "abbreviation"))
-    return expansions, kept
+            kept.add(Candidate(short.start, short.end, entity.label, entity.canonical,
+                               entity.identifier, "abbreviation", "abbreviation"))
+    return expansions, kept.remaining()

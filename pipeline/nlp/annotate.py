@@ -146,15 +146,16 @@ def annotate(document: Document) -> AnnotatedDocument:
 
     sentences = _sentences(document, doc)
     starts = [s.start for s in sentences]
+    # spaCy's tokenizer keeps every character, so span offsets index ``document.text`` directly.
     mentions = [
         Mention(
-            doc_id=document.doc_id, start=doc[c.start].idx, end=doc[c.end - 1].idx + len(doc[c.end - 1]),
-            text=doc[c.start:c.end].text, label=c.label, canonical=c.canonical, identifier=c.identifier,
-            match=c.match, sentence_index=_sentence_of(starts, doc[c.start].idx),
+            doc_id=document.doc_id, start=span.start_char, end=span.end_char,
+            text=document.text[span.start_char:span.end_char], label=c.label, canonical=c.canonical,
+            identifier=c.identifier, match=c.match, sentence_index=_sentence_of(starts, span.start_char),
             provenance=Provenance(stage="nlp", rule=c.rule, model=tool.model,
                                   lexicon_version=tool.lexicon.version),
         )
-        for c in chosen
+        for c, span in zip(chosen, spans)
     ]
     return AnnotatedDocument(document, doc, sentences, mentions, abbreviations, tool.model, tool.lexicon.version)
 
@@ -170,10 +171,12 @@ def _sentences(document: Document, doc: Doc) -> list[Sentence]:
     """Non-blank sentences with their section and page."""
     out: list[Sentence] = []
     for sent in doc.sents:
-        text = sent.text.strip()
+        # Sliced from the source text: Span.text joins the span's tokens anew on every access.
+        raw = document.text[sent.start_char:sent.end_char]
+        text = raw.strip()
         if not text:
             continue
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        start = sent.start_char + (len(raw) - len(raw.lstrip()))
         out.append(Sentence(doc_id=document.doc_id, index=len(out), start=start, end=start + len(text),
                             text=text, section=document.section_at(start), page=document.page_at(start)))
     return out

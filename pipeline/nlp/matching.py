@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -45,21 +46,29 @@ class LexiconMatcher:
             self.index.setdefault(entry.term.lower(), []).append(entry)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         keys = list(self.index)
-        # Map the tokenized key back to the lexicon key: tokenization may drop spaces.
-        self.by_tokens: dict[str, str] = {}
+        # Map the tokenized key (its tokens' LOWER ids, as a match reads them from the Doc's
+        # array) back to the lexicon key: tokenization may drop spaces.
+        self.by_tokens: dict[tuple[int, ...], str] = {}
         patterns = []
         for key, pattern in zip(keys, nlp.tokenizer.pipe(keys, batch_size=2000)):
-            self.by_tokens.setdefault(" ".join(t.lower_ for t in pattern), key)
+            self.by_tokens.setdefault(tuple(t.lower for t in pattern), key)
             patterns.append(pattern)
         self.matcher.add("LEX", patterns)
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Every lexicon match whose case fits its entry (overlaps are kept)."""
         found = []
-        for _, start, end in self.matcher(doc):
-            span = doc[start:end]
-            key = self.by_tokens.get(" ".join(t.lower_ for t in span))
-            entry = self._pick(self.index.get(key, []), span.text)
+        matches = self.matcher(doc)
+        if not matches:
+            return found
+        # Token ids from one array read: slicing the Doc would create a Token object per token.
+        lower, orth = doc.to_array([LOWER, ORTH]).T.tolist()
+        strings = doc.vocab.strings
+        for _, start, end in matches:
+            key = self.by_tokens.get(tuple(lower[start:end]))
+            # The match's tokens without their whitespace: all that _pick compares.
+            written = "".join([strings[token] for token in orth[start:end]])
+            entry = self._pick(self.index.get(key, []), written)
             if entry is not None:
                 found.append(Candidate(start, end, entry.label, entry.canonical, entry.identifier,
                                        entry.match, f"lexicon:{entry.label.lower()}", entry.ambiguous))

@@ -81,10 +81,10 @@ def _extend_tokenizer(nlp: Language) -> None:
 def _add_abbreviations(nlp: Language) -> None:
     """scispaCy's Schwartz-Hearst abbreviation detector, when scispaCy is importable."""
     try:
-        from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
+        from pipeline.nlp import abbreviation_detector  # noqa: F401  (registers the factory)
     except ImportError:
         log.warning("scispacy not importable: abbreviations are not resolved")
         return
-    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("bounded_abbreviation_detector", name="abbreviation_detector")
     # Its global matcher is empty in documents without abbreviations: spaCy's W036 is noise here.
     warnings.filterwarnings("ignore", message=r"\[W036\]")
