@@ -198,6 +198,22 @@ def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
         ("onatasertib", None, "progression-free survival", "increases", False)}
 
 
+def test_drug_in_parentheses_after_a_gene_is_that_genes_inhibitor(nlp):
+    sent = tagged(nlp, "Dual inhibition of mTOR (everolimus) and PI3K (alpelisib) was more effective.",
+                  [("mTOR", "GENE_OR_PROTEIN", "MTOR"), ("everolimus", "DRUG", "everolimus"),
+                   ("PI3K", "GENE_OR_PROTEIN", "PI3K"), ("alpelisib", "DRUG", "alpelisib")])
+    pairs = {(f.agent.name, f.target) for f in find_statements(sent)}
+    assert pairs == {("everolimus", "MTOR"), ("alpelisib", "PI3K")}
+
+
+def test_gene_far_before_the_drug_is_not_its_target(nlp):
+    sent = tagged(nlp, "Earlier work reported that mTOR inhibition induces IRS-1 expression and feedback "
+                       "signalling in cancer cell lines and in tumours of patients treated with everolimus.",
+                  [("mTOR", "GENE_OR_PROTEIN", "MTOR"), ("IRS-1", "GENE_OR_PROTEIN", "IRS1"),
+                   ("everolimus", "DRUG", "everolimus")])
+    assert find_statements(sent) == []
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

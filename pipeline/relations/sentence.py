@@ -27,6 +27,7 @@ from pipeline.relations.cues import categories, effect_of, has_category, interac
 
 CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
 MAX_WINDOW = 30  # tokens between a drug and what it acts on
+BACKWARD_WINDOW = 12  # tokens from a gene back to the drug marked as its agent ("inhibition of mTOR by X")
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
 GENE_CLASS_HEADS = frozenset({"inhibitor", "antagonist", "blocker"})  # heads of "<gene> inhibitor" classes
@@ -270,7 +271,7 @@ def _target_cue(sent: Span, anchor: Span, chain: Span) -> tuple[str, bool] | Non
     """
     if _too_far(anchor, chain):
         return None
-    if chain.start < anchor.start and not _agentive_link(anchor):
+    if chain.start < anchor.start and (not _agentive_link(anchor) or len(_between(chain, anchor)) > BACKWARD_WINDOW):
         return None
     tokens = [t for t in _window(sent, anchor, chain) if not (anchor.start <= t.i < anchor.end)]
     for token in sorted(tokens, key=lambda t: abs(t.i - chain.start)):
@@ -395,8 +396,18 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     return _dedupe(findings)
 
 
+def _parenthesised_after(anchor: Span, chains) -> list:
+    """The gene chain a drug in parentheses names the inhibitor of: "inhibition of mTOR
+    (everolimus) and PI3K (NVP-BEZ235)" pairs each drug with the gene right before it."""
+    doc = anchor.doc
+    if anchor.start < 2 or doc[anchor.start - 1].text != "(" or doc[min(anchor.end, len(doc) - 1)].text != ")":
+        return []
+    return [(chain, name) for chain, name in chains if chain.end == anchor.start - 1]
+
+
 def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) -> list[Finding]:
     targets = []  # (name, id, interaction, negated, rule)
+    chains = _parenthesised_after(agent.anchor, chains) or chains
     for chain, name in chains:
         cue = _target_cue(sent, agent.anchor, chain)
         if cue:
