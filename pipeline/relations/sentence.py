@@ -129,10 +129,10 @@ def _between(left: Span, right: Span) -> Span:
     return left.doc[first.end:max(first.end, second.start)]
 
 
-def _window(sent: Span, a: Span, b: Span) -> list:
+def _window(sent: Span, a: Span, b: Span, lookbehind: int = LOOKBEHIND) -> list:
     """Tokens between two spans plus a few before the earlier one, within the sentence."""
     first = a if a.start <= b.start else b
-    start = max(sent.start, first.start - LOOKBEHIND)
+    start = max(sent.start, first.start - lookbehind)
     return list(sent.doc[start:first.start]) + list(_between(a, b))
 
 
@@ -263,7 +263,7 @@ def _agentive_link(anchor: Span) -> bool:
     return any(t.lower_ in AGENTIVE for t in before) or any(t.text == "-" for t in after)
 
 
-def _target_cue(sent: Span, anchor: Span, chain: Span) -> tuple[str, bool] | None:
+def _target_cue(sent: Span, anchor: Span, chain: Span, lookbehind: int = LOOKBEHIND) -> tuple[str, bool] | None:
     """Interaction signalled between the agent and a gene chain.
 
     A gene written before the drug needs the drug to be marked as the agent ("inhibition of
@@ -273,7 +273,7 @@ def _target_cue(sent: Span, anchor: Span, chain: Span) -> tuple[str, bool] | Non
         return None
     if chain.start < anchor.start and (not _agentive_link(anchor) or len(_between(chain, anchor)) > BACKWARD_WINDOW):
         return None
-    tokens = [t for t in _window(sent, anchor, chain) if not (anchor.start <= t.i < anchor.end)]
+    tokens = [t for t in _window(sent, anchor, chain, lookbehind) if not (anchor.start <= t.i < anchor.end)]
     for token in sorted(tokens, key=lambda t: abs(t.i - chain.start)):
         interaction = interaction_of(token)
         if interaction:
@@ -407,9 +407,11 @@ def _parenthesised_after(anchor: Span, chains) -> list:
 
 def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) -> list[Finding]:
     targets = []  # (name, id, interaction, negated, rule)
-    chains = _parenthesised_after(agent.anchor, chains) or chains
-    for chain, name in chains:
-        cue = _target_cue(sent, agent.anchor, chain)
+    paired = _parenthesised_after(agent.anchor, chains)
+    # A pairing shares the cue that opens the list ("dual inhibition of mTOR (X) and PI3K (Y)").
+    lookbehind = len(sent) if paired else LOOKBEHIND
+    for chain, name in paired or chains:
+        cue = _target_cue(sent, agent.anchor, chain, lookbehind)
         if cue:
             chain_id = identifier(chain.ents[0]) if len(chain.ents) == 1 else None
             targets.append((name, chain_id, cue[0], cue[1], "cue"))
