@@ -214,6 +214,12 @@ def test_gene_far_before_the_drug_is_not_its_target(nlp):
     assert find_statements(sent) == []
 
 
+def test_sentence_whose_main_verb_is_an_investigation_states_no_result(nlp):
+    sent = tagged(nlp, "The ability of rapamycin to inhibit proliferation is explored in most studies.",
+                  [("rapamycin", "DRUG", "sirolimus"), ("proliferation", "OUTCOME", "proliferation")])
+    assert find_statements(sent) == []
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

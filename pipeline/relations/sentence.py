@@ -314,6 +314,13 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     return None, negated, False
 
 
+def _reports_a_study(sent: Span) -> bool:
+    """The sentence's main verb says what was studied ("The resistance of … mTOR inhibitors is
+    explored in most studies"), so the sentence states no result."""
+    root = sent.root
+    return root.pos_ == "VERB" and has_category(root, "investigation")
+
+
 def _comparison_effect(sent: Span, outcome: Span) -> str | None:
     """Direction of a two-arm comparison of this outcome's measure, treated arm first."""
     from pipeline.stats.sentences import parse_sentence
@@ -425,7 +432,7 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
     first = targets[0] if targets else None
     for outcome in outcomes:
         effect, negated, investigated = _outcome_cue(sent, agent.anchor, outcome)
-        if investigated:
+        if investigated or _reports_a_study(sent):
             continue
         rule = "cue"
         if effect is None:
