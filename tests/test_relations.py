@@ -220,6 +220,22 @@ def test_sentence_whose_main_verb_is_an_investigation_states_no_result(nlp):
     assert find_statements(sent) == []
 
 
+@pytest.mark.parametrize("text,effect", [
+    ("Cabozantinib was found effective in pancreatic NETs.", "increases"),
+    ("Cabozantinib appeared to be the most effective treatment.", "increases"),
+    ("Cabozantinib was less effective in gastric NETs.", "decreases"),
+])
+def test_efficacy_predicated_of_the_drug(nlp, text, effect):
+    sent = tagged(nlp, text, [("Cabozantinib", "DRUG", "cabozantinib"), ("effective", "OUTCOME", "anti-tumor activity")])
+    assert {f.effect for f in find_statements(sent)} == {effect}
+
+
+def test_efficacy_as_a_plain_modifier_is_not_a_result(nlp):
+    sent = tagged(nlp, "Enalapril allows an effective reduction in blood pressure.",
+                  [("Enalapril", "DRUG", "enalapril"), ("effective", "OUTCOME", "anti-tumor activity")])
+    assert find_statements(sent) == []
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

@@ -31,6 +31,8 @@ BACKWARD_WINDOW = 12  # tokens from a gene back to the drug marked as its agent 
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
 GENE_CLASS_HEADS = frozenset({"inhibitor", "antagonist", "blocker"})  # heads of "<gene> inhibitor" classes
+EFFICACY_ADJECTIVES = frozenset({"effective", "efficacious"})
+COPULAS = frozenset({"be", "appear", "prove", "seem", "become"})
 ARTICLES = frozenset({"a", "an", "the"})
 # "X's activity is enhanced by Y": Y is given with X.
 ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "boosted"})
@@ -303,7 +305,8 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     # A nominal cue right after the outcome ("tumor growth inhibitory function", "apoptosis
     # induction") is the outcome's own direction.
     following = outcome.doc[outcome.end] if outcome.end < min(len(outcome.doc), outcome.sent.end) else None
-    if following is not None and effect_of(following):
+    # Not after an adjective: "effective reduction" is a reduction that works, not less efficacy.
+    if following is not None and outcome[-1].pos_ in {"NOUN", "PROPN"} and effect_of(following):
         return effect_of(following), negated, False
     for token in sorted(tokens, key=lambda t: abs(t.i - outcome.start)):
         if has_category(token, "investigation"):
@@ -311,7 +314,20 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
         effect = effect_of(token)
         if effect:
             return effect, negated, False
-    return None, negated, False
+    return _predicated_efficacy(outcome), negated, False
+
+
+def _predicated_efficacy(outcome: Span) -> str | None:
+    """Efficacy said of the subject ("X was found effective", "X appeared to be the most
+    effective treatment"): increases, or decreases when graded down ("less effective")."""
+    word = outcome[0] if len(outcome) == 1 else None
+    if word is None or word.lower_ not in EFFICACY_ADJECTIVES:
+        return None
+    predicative = word.dep_ in {"acomp", "oprd"} or (
+        word.dep_ == "amod" and word.head.dep_ == "attr" and word.head.head.lemma_ in COPULAS)
+    if not predicative:
+        return None
+    return "decreases" if any(c.lower_ in {"less", "least"} for c in word.children) else "increases"
 
 
 def _reports_a_study(sent: Span) -> bool:
