@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pipeline.records import Mention, Provenance, Table
 from pipeline.stats.tables import map_columns, table_stats
 
@@ -84,3 +86,15 @@ def test_headers_and_cells_broken_inside_words_by_pdf_extraction():
 
 def test_header_abbreviation_with_another_meaning_is_not_a_measure():
     assert map_columns(["Type of OS cells"], disabled=frozenset({"OS"})).measures == {}
+
+
+@pytest.mark.parametrize("cell,n", [
+    ("7 phase I<br>36 phase II", 43),
+    ("7 phase I 36 phase II", 43),  # the line break lost in a PDF
+    ("30 patients 10 mg", 30),
+    ("216", 216),
+])
+def test_patient_counts_per_subgroup_are_summed(cell, n):
+    from pipeline.stats.tables import _row_n
+
+    assert _row_n(cell) == n

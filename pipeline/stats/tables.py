@@ -106,13 +106,24 @@ def _mentions(annotate: CellAnnotator, cell: str, label: str) -> list[str]:
 
 
 def _row_n(cell: str) -> int | None:
-    """Patients: the number leading each line of the cell, summed ("7 phase I<br>36 phase II" → 43)."""
+    """Patients: the number leading each line of the cell, summed ("7 phase I<br>36 phase II" → 43).
+
+    A cell whose line breaks were lost ("7 phase I 36 phase II", from a PDF) is split before each
+    count that repeats the label of the first ("phase")."""
     total = 0
-    for part in _parts(cell):
+    for part in (piece for line in _parts(cell) for piece in _subgroup_counts(line)):
         numbers = find_numbers(part)
         if numbers and part.startswith(numbers[0].text) and numbers[0].value == int(numbers[0].value):
             total += int(numbers[0].value)
     return total or None
+
+
+def _subgroup_counts(line: str) -> list[str]:
+    """``"7 phase I 36 phase II"`` → ``["7 phase I", "36 phase II"]``; other lines unchanged."""
+    first = re.match(r"(\d+) ([A-Za-z]+)\b", line)
+    if not first:
+        return [line]
+    return re.split(rf"(?<=\S) (?=\d+ {re.escape(first.group(2))}\b)", line)
 
 
 def _row_study(row: list[str], columns: Columns, annotate: CellAnnotator) -> str | None:
