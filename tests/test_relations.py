@@ -236,6 +236,13 @@ def test_efficacy_as_a_plain_modifier_is_not_a_result(nlp):
     assert find_statements(sent) == []
 
 
+def test_words_of_another_outcome_are_not_cues(nlp):
+    sent = tagged(nlp, "Trials confirmed the antitumour activity of sunitinib, with PFS of 11.4 months.",
+                  [("antitumour activity", "OUTCOME", "anti-tumor activity"), ("sunitinib", "DRUG", "sunitinib"),
+                   ("PFS", "OUTCOME", "progression-free survival")])
+    assert facts(find_statements(sent)) == {("sunitinib", None, "anti-tumor activity", "increases", False)}
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

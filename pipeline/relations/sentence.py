@@ -308,7 +308,9 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     # Not after an adjective: "effective reduction" is a reduction that works, not less efficacy.
     if following is not None and outcome[-1].pos_ in {"NOUN", "PROPN"} and effect_of(following):
         return effect_of(following), negated, False
-    for token in sorted(tokens, key=lambda t: abs(t.i - outcome.start)):
+    # Words of other outcomes are not cues ("antitumour activity of X … PFS was 9.7 months").
+    cues = [t for t in tokens if t.ent_type_ != "OUTCOME"]
+    for token in sorted(cues, key=lambda t: abs(t.i - outcome.start)):
         if has_category(token, "investigation"):
             return None, negated, True
         effect = effect_of(token)
