@@ -40,6 +40,12 @@ def test_substituted_drug_is_its_own_compound():
     assert ("5-fluorouracil", "DRUG", "fluorouracil") in found  # locants alone are part of the name
 
 
+def test_latex_greek_letter_completes_the_name():
+    found = _found("Reduced levels of HIF-1 $\\alpha$ and HIF-2 $\\alpha$ were seen.")
+    assert ("HIF-1 $\\alpha$", "GENE_OR_PROTEIN", "HIF1A") in found
+    assert ("HIF-2 $\\alpha$", "GENE_OR_PROTEIN", "EPAS1") in found
+
+
 def test_research_codes_listed_with_drugs_are_drugs():
     found = _found("Cells were treated with LY294002, AZD8055 or KU-0063794, and CD133 was measured.")
     assert ("KU-0063794", "DRUG", "ku-0063794") in found

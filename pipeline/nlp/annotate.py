@@ -135,7 +135,7 @@ def annotate(document: Document) -> AnnotatedDocument:
     doc = tool.nlp(document.text)
     candidates = disambiguate(doc, tool.candidates(doc))
     abbreviations, candidates = resolve(doc, candidates)
-    chosen = longest(compose(doc, candidates))
+    chosen = longest(compose(doc, candidates, tool.matcher.index))
 
     spans = []
     for c in chosen:

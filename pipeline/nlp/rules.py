@@ -8,6 +8,8 @@
 * ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
 * a research code listed with drugs is a drug ("PP242, QSI-027, ku0063792 and Ku-0068650"), and
   "torin1 and 2" names torin2 too;
+* a name followed by a LaTeX Greek letter ("HIF-1 $\\alpha$", from PDF-to-Markdown converters)
+  is the name with the letter ("HIF-1α") when the lexicon knows it;
 * a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
   is part of the protein's name, not a drug.
 
@@ -18,7 +20,7 @@ longest-match step then prefers them) or drop drug readings.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc
 
@@ -38,6 +40,9 @@ PROTEIN_HEADS = frozenset(
 LOCANT_OR_STEREO = re.compile(r"^(?:\d+(?:,\d+)*|[DLRSN]|DL)$", re.I)
 SUBSTITUENT = re.compile(r"^(?:methyl|ethyl|propyl|butyl|hydroxy|deoxy|amino|chloro|fluoro|bromo|iodo|nitro|"
                          r"acetyl|oxo|dihydro|desmethyl|demethyl|phospho|benzyl|phenyl)$", re.I)
+# Inline LaTeX Greek letters as converters write them: "$\alpha$" is tokenized "$", "\alpha$".
+LATEX_GREEK = re.compile(r"^\\(alpha|beta|gamma|delta|epsilon|kappa)\$$")
+GREEK_LETTERS = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ"}
 # Research compound codes: letters then at least three digits ("KU-0063794", "OSI-027", "PD98059").
 RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
 LIST_SEPARATORS = frozenset({",", "and", "or", ";"})
@@ -52,8 +57,10 @@ def _names_tumor(word: str) -> bool:
     return word in TUMOR_WORDS or (len(word) > 5 and word.endswith(TUMOR_SUFFIXES))
 
 
-def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates plus composed names, minus drug readings that are parts of protein names."""
+def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence] | None = None) -> list[Candidate]:
+    """Candidates plus composed names, minus drug readings that are parts of protein names.
+
+    ``index`` maps lower-case lexicon terms to their entries (for names rebuilt from markup)."""
     words = [t.lower_ for t in doc]
     spaced = [bool(t.whitespace_) for t in doc]
     out = [c for c in candidates if not _modifies_protein(c, words)]
@@ -64,6 +71,8 @@ def compose(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
     members = elided_series_members(doc, candidates, words)
     out += members + listed_codes(doc, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
+    if index:
+        out += latex_greek_names(doc, candidates, index)
     return out
 
 
@@ -127,6 +136,25 @@ def _chain_after_of(genes_at: dict, words: Sequence[str], head: int) -> list[Can
             break
         cursor += 1
     return chain
+
+
+def latex_greek_names(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]) -> list[Candidate]:
+    """``HIF-2 $\\alpha$`` → the lexicon entry of "HIF-2α" over the whole written form. The name
+    is a candidate ending before the "$" or, failing that, the one token before it."""
+    ending = {c.end: c for c in candidates}
+    out = []
+    for i in range(1, len(doc) - 1):
+        letter = LATEX_GREEK.match(doc[i + 1].text) if doc[i].text == "$" else None
+        if not letter:
+            continue
+        start = ending[i].start if i in ending else i - 1
+        name = doc[start:i].text + GREEK_LETTERS[letter.group(1)]
+        entries = index.get(name.lower(), [])
+        if entries:
+            entry = entries[0]
+            out.append(Candidate(start, i + 2, entry.label, entry.canonical, entry.identifier,
+                                 "synonym", "rule:latex_greek"))
+    return out
 
 
 def designated_compounds(doc: Doc, candidates: list[Candidate], spaced: Sequence[bool]) -> list[Candidate]:
