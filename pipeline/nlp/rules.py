@@ -41,7 +41,7 @@ LOCANT_OR_STEREO = re.compile(r"^(?:\d+(?:,\d+)*|[DLRSN]|DL)$", re.I)
 SUBSTITUENT = re.compile(r"^(?:methyl|ethyl|propyl|butyl|hydroxy|deoxy|amino|chloro|fluoro|bromo|iodo|nitro|"
                          r"acetyl|oxo|dihydro|desmethyl|demethyl|phospho|benzyl|phenyl)$", re.I)
 # Inline LaTeX Greek letters as converters write them: "$\alpha$" is tokenized "$", "\alpha$".
-LATEX_GREEK = re.compile(r"^\\(alpha|beta|gamma|delta|epsilon|kappa)\$$")
+LATEX_GREEK = re.compile(r"^\\(alpha|beta|gamma|delta|epsilon|kappa)\$$", re.I)
 GREEK_LETTERS = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ"}
 # Research compound codes: letters then at least three digits ("KU-0063794", "OSI-027", "PD98059").
 RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
@@ -72,7 +72,7 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     out += members + listed_codes(doc, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
     if index:
-        out += latex_greek_names(doc, candidates, index)
+        out += latex_greek_names(doc, candidates, words, index)
     return out
 
 
@@ -138,17 +138,18 @@ def _chain_after_of(genes_at: dict, words: Sequence[str], head: int) -> list[Can
     return chain
 
 
-def latex_greek_names(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]) -> list[Candidate]:
+def latex_greek_names(doc: Doc, candidates: list[Candidate], words: Sequence[str],
+                      index: Mapping[str, Sequence]) -> list[Candidate]:
     """``HIF-2 $\\alpha$`` → the lexicon entry of "HIF-2α" over the whole written form. The name
     is a candidate ending before the "$" or, failing that, the one token before it."""
     ending = {c.end: c for c in candidates}
     out = []
-    for i in range(1, len(doc) - 1):
-        letter = LATEX_GREEK.match(doc[i + 1].text) if doc[i].text == "$" else None
+    for i in (i for i, word in enumerate(words[:-1]) if word == "$" and i > 0):
+        letter = LATEX_GREEK.match(words[i + 1])
         if not letter:
             continue
         start = ending[i].start if i in ending else i - 1
-        name = doc[start:i].text + GREEK_LETTERS[letter.group(1)]
+        name = doc[start:i].text + GREEK_LETTERS[letter.group(1).lower()]
         entries = index.get(name.lower(), [])
         if entries:
             entry = entries[0]
