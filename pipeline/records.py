@@ -197,8 +197,11 @@ class Triple(BaseModel):
 
     @property
     def id(self) -> str:
+        """Content hash of the statement: its evidence (table rows have no offsets, so the text
+        counts) and its regimen — "X alone" and "X + Y" in one sentence are two statements."""
         return stable_id(
-            "tri", self.doc, self.start, self.end, self.drug, self.target, self.outcome, self.effect
+            "tri", self.doc, self.start, self.end, self.evidence, self.drug, sorted(self.combined_with),
+            self.target, self.outcome, self.effect,
         )
 
 
@@ -233,7 +236,8 @@ class TrialStat(BaseModel):
     @property
     def id(self) -> str:
         return stable_id(
-            "sta", self.doc, self.start, self.end, self.evidence[:80], self.measure, self.value
+            "sta", self.doc, self.start, self.end, self.evidence, self.study, self.drug,
+            sorted(self.combined_with), self.measure, self.value,
         )
 
 

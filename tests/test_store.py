@@ -83,3 +83,16 @@ def test_block_lookup_by_offset():
     assert doc.block_at(0).kind == "title" and doc.block_at(10).kind == "paragraph"
     assert doc.block_at(6) is None and doc.block_at(23) is None  # between and after blocks
     assert doc.page_at(8) == 2 and doc.page_at(6) is None
+
+
+def test_regimens_of_one_sentence_are_distinct_statements():
+    from pipeline.records import Triple
+
+    base = dict(doc="d", drug="curcumin", outcome="tumor growth", effect="decreases", start=0, end=60,
+                evidence="Curcumin alone or in combination with cisplatin reduced tumor growth.", rule="cue")
+    alone, combined = Triple(**base), Triple(**base, combined_with=["cisplatin"])
+    assert alone.id != combined.id
+    # Table rows carry no offsets: their text tells them apart.
+    first = Triple(**dict(base, start=None, end=None, evidence="2014 | X reduced tumor growth"))
+    second = Triple(**dict(base, start=None, end=None, evidence="2015 | X reduced tumor growth in mice"))
+    assert first.id != second.id
