@@ -13,7 +13,8 @@ from pathlib import Path
 from pipeline.records import Document, Mention, TrialStat, Triple
 
 # Code and data whose change means stored extractions are stale.
-_EXTRACTOR_PARTS = ("nlp", "relations", "stats", "lexicons")
+# Packages and modules whose change changes what is extracted (records.py and ids.py: the ids).
+_EXTRACTOR_PARTS = ("nlp", "relations", "stats", "lexicons", "records.py", "ids.py")
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +23,8 @@ def extractor_fingerprint() -> str:
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for part in _EXTRACTOR_PARTS:
-        for path in sorted((root / part).rglob("*")):
+        paths = [root / part] if (root / part).is_file() else sorted((root / part).rglob("*"))
+        for path in paths:
             if path.is_file() and path.suffix in {".py", ".tsv", ".jsonl", ".json", ".txt"}:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
