@@ -235,9 +235,11 @@ class TrialStat(BaseModel):
 
     @property
     def id(self) -> str:
+        # Every reported number belongs to the identity: an HR record has no ``value``.
         return stable_id(
             "sta", self.doc, self.start, self.end, self.evidence, self.study, self.drug,
-            sorted(self.combined_with), self.measure, self.value,
+            sorted(self.combined_with), self.measure, self.value, self.comparator_value,
+            self.hr, self.ci_low, self.ci_high, self.p_value,
         )
 
 

@@ -96,3 +96,10 @@ def test_regimens_of_one_sentence_are_distinct_statements():
     first = Triple(**dict(base, start=None, end=None, evidence="2014 | X reduced tumor growth"))
     second = Triple(**dict(base, start=None, end=None, evidence="2015 | X reduced tumor growth in mice"))
     assert first.id != second.id
+
+
+def test_hazard_ratios_of_one_sentence_are_distinct_records():
+    from pipeline.records import TrialStat
+
+    base = dict(doc="d", measure="hr", evidence="HR 0.59 for PFS and 0.71 for OS.", start=0, end=31, rule="r")
+    assert TrialStat(**base, hr=0.59).id != TrialStat(**base, hr=0.71).id
