@@ -46,6 +46,11 @@ def test_latex_greek_letter_completes_the_name():
     assert ("HIF-2 $\\alpha$", "GENE_OR_PROTEIN", "EPAS1") in found
 
 
+def test_amino_acid_in_a_mutation_is_not_a_drug():
+    assert not any(label == "DRUG" for _, label, _ in _found("An arginine instead of glycine in codon 388 predicted shorter survival."))
+    assert ("Glycine", "DRUG", "glycine") in _found("Glycine supplementation reduced fatigue.")
+
+
 def test_research_codes_listed_with_drugs_are_drugs():
     found = _found("Cells were treated with LY294002, AZD8055 or KU-0063794, and CD133 was measured.")
     assert ("KU-0063794", "DRUG", "ku-0063794") in found

@@ -11,7 +11,8 @@
 * a name followed by a LaTeX Greek letter ("HIF-1 $\\alpha$", from PDF-to-Markdown converters)
   is the name with the letter ("HIF-1α") when the lexicon knows it;
 * a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
-  is part of the protein's name, not a drug.
+  is part of the protein's name, not a drug; an amino acid in a mutation ("arginine instead of
+  glycine in codon 388") is a residue, not a drug.
 
 All rules work on token indices and lower-case token texts; they only add candidates (the
 longest-match step then prefers them) or drop drug readings.
@@ -48,6 +49,13 @@ RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
 LIST_SEPARATORS = frozenset({",", "and", "or", ";"})
 # Participles that make "<X>-<participle> <drug>" a modified form of the drug.
 DERIVATIVE_MARKERS = frozenset("containing conjugated loaded labeled labelled modified coupled".split())
+AMINO_ACIDS = frozenset(
+    "alanine arginine asparagine aspartate cysteine glutamine glutamate glycine histidine isoleucine leucine "
+    "lysine methionine phenylalanine proline serine threonine tryptophan tyrosine valine".split()
+)
+MUTATION_WORDS = frozenset("codon codons residue residues position substitution substituted instead "
+                           "mutation mutations polymorphism variant".split())
+RESIDUE_WINDOW = 6  # tokens around an amino acid searched for mutation words
 ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properties property".split())
 TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic neoplasm".split())
 TUMOR_SUFFIXES = ("oma", "omas")  # sarcoma, carcinoma, glioma, melanoma, lymphoma …
@@ -63,7 +71,7 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     ``index`` maps lower-case lexicon terms to their entries (for names rebuilt from markup)."""
     words = [t.lower_ for t in doc]
     spaced = [bool(t.whitespace_) for t in doc]
-    out = [c for c in candidates if not _modifies_protein(c, words)]
+    out = [c for c in candidates if not _modifies_protein(c, words) and not _is_residue(c, words)]
     out += gene_classes(doc, candidates, words)
     out += designated_compounds(doc, candidates, spaced)
     out += derivative_compounds(doc, candidates, words)
@@ -84,6 +92,14 @@ def _modifies_protein(c: Candidate, words: Sequence[str]) -> bool:
     if nxt and nxt[0] in PROTEIN_HEADS:
         return True
     return len(nxt) == 3 and nxt[0].isdigit() and nxt[1] == "-" and nxt[2] in PROTEIN_HEADS
+
+
+def _is_residue(c: Candidate, words: Sequence[str]) -> bool:
+    """An amino acid named in a mutation context is a residue, not the drug."""
+    if c.label != "DRUG" or c.canonical not in AMINO_ACIDS:
+        return False
+    around = words[max(0, c.start - RESIDUE_WINDOW):c.end + RESIDUE_WINDOW]
+    return any(w in MUTATION_WORDS for w in around)
 
 
 def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
