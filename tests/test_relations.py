@@ -243,6 +243,13 @@ def test_words_of_another_outcome_are_not_cues(nlp):
     assert facts(find_statements(sent)) == {("sunitinib", None, "anti-tumor activity", "increases", False)}
 
 
+def test_vague_efficacy_gives_way_to_the_measured_outcome(nlp):
+    sent = tagged(nlp, "Targeted agents were found to be effective and improve PFS in these patients.",
+                  [("Targeted agents", "DRUG", "targeted therapy"), ("effective", "OUTCOME", "anti-tumor activity"),
+                   ("PFS", "OUTCOME", "progression-free survival")])
+    assert {f.outcome for f in find_statements(sent)} == {"progression-free survival"}
+
+
 def test_no_drug_no_statement(nlp):
     sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and promotes proliferation.",
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),

@@ -46,6 +46,9 @@ ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
 MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "overall survival",
                     "ttp": "time to progression", "orr": "response rate",
                     "disease_control_rate": "disease control"}
+# Words naming efficacy in general, and the measured clinical outcomes they may paraphrase.
+VAGUE_EFFICACY = frozenset({"effective", "efficacious", "efficacy", "effectiveness"})
+CLINICAL_OUTCOMES = frozenset(MEASURE_OUTCOMES.values()) | {"overall survival", "survival"}
 
 
 @lru_cache(maxsize=1)
@@ -418,7 +421,7 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     findings: list[Finding] = []
     for agent in acting:
         findings.extend(_agent_findings(sent, agent, chains, outcomes, classes, rule_prefix))
-    return _dedupe(findings)
+    return _dedupe(_specific_over_vague(findings))
 
 
 def _parenthesised_after(anchor: Span, chains) -> list:
@@ -462,7 +465,8 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             interaction=first[2] if first else None, outcome=canonical(outcome),
             effect="no_effect" if negated else effect, negated=negated,
             rule=f"{rule_prefix}outcome-{rule}" + (f"+target-{first[4]}" if first else ""),
-            confidence=0.7 if rule == "cue" else 0.6))
+            confidence=0.7 if rule == "cue" else 0.6,
+            extra={"vague": outcome.text.lower() in VAGUE_EFFICACY}))
     # Targets not already carried by an outcome record get their own record, except a class's
     # own target with nothing else said ("mTOR inhibitors are used in …" states nothing).
     for index, (name, target_id, interaction, negated, rule) in enumerate(targets):
@@ -474,6 +478,13 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
                                 negated=negated, rule=f"{rule_prefix}target-{rule}",
                                 confidence=0.7 if rule == "cue" else 0.6))
     return findings
+
+
+def _specific_over_vague(findings: list[Finding]) -> list[Finding]:
+    """"X was effective and improved PFS": the vague efficacy word paraphrases the measured
+    clinical outcome of the same regimen, which is the statement."""
+    measured = {(f.agent.name, f.agent.partners) for f in findings if f.outcome in CLINICAL_OUTCOMES}
+    return [f for f in findings if not (f.extra.get("vague") and (f.agent.name, f.agent.partners) in measured)]
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
