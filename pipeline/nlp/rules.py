@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc
 
+from pipeline.nlp.lexicon import GREEK
 from pipeline.nlp.matching import Candidate
 
 CLASS_HEADS = {"inhibitor": "inhibitor", "inhibitors": "inhibitor", "antagonist": "antagonist",
@@ -42,8 +43,7 @@ LOCANT_OR_STEREO = re.compile(r"^(?:\d+(?:,\d+)*|[DLRSN]|DL)$", re.I)
 SUBSTITUENT = re.compile(r"^(?:methyl|ethyl|propyl|butyl|hydroxy|deoxy|amino|chloro|fluoro|bromo|iodo|nitro|"
                          r"acetyl|oxo|dihydro|desmethyl|demethyl|phospho|benzyl|phenyl)$", re.I)
 # Inline LaTeX Greek letters as converters write them: "$\alpha$" is tokenized "$", "\alpha$".
-LATEX_GREEK = re.compile(r"^\\(alpha|beta|gamma|delta|epsilon|kappa)\$$", re.I)
-GREEK_LETTERS = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "kappa": "κ"}
+LATEX_GREEK = re.compile(rf"^\\({'|'.join(GREEK)})\$$", re.I)
 # Research compound codes: letters then at least three digits ("KU-0063794", "OSI-027", "PD98059").
 RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
 LIST_SEPARATORS = frozenset({",", "and", "or", ";"})
@@ -77,7 +77,7 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     out += derivative_compounds(doc, candidates, words)
     out += substituted_compounds(doc, candidates)
     members = elided_series_members(doc, candidates, words)
-    out += members + listed_codes(doc, candidates + members)
+    out += members + listed_codes(words, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
     if index:
         out += latex_greek_names(doc, candidates, words, index)
@@ -165,7 +165,7 @@ def latex_greek_names(doc: Doc, candidates: list[Candidate], words: Sequence[str
         if not letter:
             continue
         start = ending[i].start if i in ending else i - 1
-        name = doc[start:i].text + GREEK_LETTERS[letter.group(1).lower()]
+        name = doc[start:i].text + GREEK[letter.group(1).lower()]
         entries = index.get(name.lower(), [])
         if entries:
             entry = entries[0]
@@ -233,35 +233,33 @@ def substituted_compounds(doc: Doc, candidates: list[Candidate]) -> list[Candida
     return out
 
 
-def listed_codes(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+def listed_codes(words: Sequence[str], candidates: list[Candidate]) -> list[Candidate]:
     """Research codes in a list whose neighbours (through separators) are drugs or such codes."""
-    drugs = {c.start: c for c in candidates if c.label == "DRUG"}
-    drug_ends = {c.end for c in drugs.values()}
+    drug_starts = {c.start for c in candidates if c.label == "DRUG"}
+    drug_ends = {c.end for c in candidates if c.label == "DRUG"}
     taken = {i for c in candidates for i in range(c.start, c.end)}
-    codes = [t.i for t in doc if t.i not in taken and RESEARCH_CODE.match(t.text)]
+    codes = [i for i, word in enumerate(words) if i not in taken and RESEARCH_CODE.match(word)]
     listed: set[int] = set()
     changed = True
     while changed:  # a code next to a listed code is listed too ("QSI-027, ku0063792 and …")
         changed = False
         for i in codes:
-            if i in listed:
-                continue
-            if _listed_next_to(doc, i, drugs, drug_ends, listed):
+            if i not in listed and _listed_next_to(words, i, drug_starts, drug_ends, listed):
                 listed.add(i)
                 changed = True
-    return [Candidate(i, i + 1, "DRUG", doc[i].text.lower(), None, "pattern", "rule:listed_code")
-            for i in sorted(listed)]
+    return [Candidate(i, i + 1, "DRUG", words[i], None, "pattern", "rule:listed_code") for i in sorted(listed)]
 
 
-def _listed_next_to(doc: Doc, i: int, drugs: dict, drug_ends: set[int], listed: set[int]) -> bool:
+def _listed_next_to(words: Sequence[str], i: int, drug_starts: set[int], drug_ends: set[int],
+                    listed: set[int]) -> bool:
     left = i - 1
-    while left >= 0 and doc[left].lower_ in LIST_SEPARATORS:
+    while left >= 0 and words[left] in LIST_SEPARATORS:
         left -= 1
     right = i + 1
-    while right < len(doc) and doc[right].lower_ in LIST_SEPARATORS:
+    while right < len(words) and words[right] in LIST_SEPARATORS:
         right += 1
     left_joined = left < i - 1 and (left + 1 in drug_ends or left in listed)
-    right_joined = right > i + 1 and (right in drugs or right in listed)
+    right_joined = right > i + 1 and (right in drug_starts or right in listed)
     return left_joined or right_joined
 
 

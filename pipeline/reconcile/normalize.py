@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.nlp.lexicon import GREEK as NER_GREEK
+
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons"
 
 
@@ -27,7 +29,8 @@ class Lexicon:
     families: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
-GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ε": "epsilon"}
+# Greek letters spelled out, the inverse of the NER lexicon's table ("β" → "beta").
+GREEK = {letter: name for name, letter in NER_GREEK.items()}
 
 
 def fold(text: str) -> str:

@@ -48,7 +48,7 @@ MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "ove
                     "disease_control_rate": "disease control"}
 # Words naming efficacy in general, and the measured clinical outcomes they may paraphrase.
 VAGUE_EFFICACY = frozenset({"effective", "efficacious", "efficacy", "effectiveness"})
-CLINICAL_OUTCOMES = frozenset(MEASURE_OUTCOMES.values()) | {"overall survival", "survival"}
+CLINICAL_OUTCOMES = frozenset(MEASURE_OUTCOMES.values()) | {"survival"}
 
 
 @lru_cache(maxsize=1)
@@ -103,9 +103,9 @@ def identifier(span: Span) -> str | None:
 @lru_cache(maxsize=1)
 def gene_symbols() -> dict[str, str]:
     """Lower-case canonical gene/family name → its canonical spelling ("mtorc1" → "mTORC1")."""
-    from pipeline.nlp.annotate import tagger
+    from pipeline.nlp.lexicon import load_lexicon
 
-    return {e.canonical.lower(): e.canonical for e in tagger().lexicon.entries if e.label == "GENE_OR_PROTEIN"}
+    return {e.canonical.lower(): e.canonical for e in load_lexicon().entries if e.label == "GENE_OR_PROTEIN"}
 
 
 def class_target(span: Span) -> str | None:
@@ -215,7 +215,7 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
             previous = partners[-1] if partners else primary
             gap = _gap(previous, drug)
             words = [t.lower_ for t in gap]
-            if words[-2:-1] and words[-2] in ENHANCERS and words[-1] == "by" and not _too_far(previous, drug):
+            if len(words) >= 2 and words[-2] in ENHANCERS and words[-1] == "by" and not _too_far(previous, drug):
                 groups.append((primary, [*partners, drug]))
                 continue
             alone = words[:2] in (["alone", "or"], ["alone", "and"])
