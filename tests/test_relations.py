@@ -188,6 +188,21 @@ def test_cue_right_after_the_outcome_gives_its_direction(nlp):
     assert facts(find_statements(sent)) == {("lanreotide", None, "tumor growth", "decreases", False)}
 
 
+def test_drug_in_a_placebo_arm_is_the_comparator(nlp):
+    sent = tagged(nlp, "PFS was 11.0 months with lanreotide plus octreotide vs. 8.1 months with placebo plus octreotide.",
+                  [("PFS", "OUTCOME", "progression-free survival"), ("lanreotide", "DRUG", "lanreotide"),
+                   ("octreotide", "DRUG", "octreotide"), ("octreotide", "DRUG", "octreotide")])
+    assert [(a.name, a.partners) for a in agents(sent, list(sent.ents)[1:])] == [("lanreotide", ("octreotide",))]
+
+
+def test_comparable_efficacy_across_an_outcome_marks_the_comparator(nlp):
+    previous = tagged(nlp, "Cabozantinib was tested in a phase 2 study.", [("Cabozantinib", "DRUG", "cabozantinib")])
+    antecedent = agents(previous, list(previous.ents))[0]
+    sent = tagged(nlp, "The drug showed comparable efficacy to sunitinib in renal cancer.",
+                  [("efficacy", "OUTCOME", "anti-tumor activity"), ("sunitinib", "DRUG", "sunitinib")])
+    assert regimens(find_statements(sent, antecedent=antecedent)) == {("cabozantinib", ())}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

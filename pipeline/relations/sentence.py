@@ -159,11 +159,13 @@ def _names_something_else(drug: Span) -> bool:
 
 
 def _is_comparator(drug: Span) -> bool:
-    """A drug right after "vs", "than", "unlike", "differently from" is compared against."""
+    """A drug right after "vs", "than", "unlike", "differently from", "comparable (efficacy)
+    to" or in a placebo arm ("placebo plus X") is compared against. The cue may sit across a
+    named outcome, never across another drug."""
     for token in reversed(drug.doc[max(0, drug.start - 3):drug.start]):
         if has_category(token, "comparator"):
             return True
-        if (token.is_punct and token.text not in {".", "("}) or token.ent_type_:
+        if (token.is_punct and token.text not in {".", "("}) or token.ent_type_ == "DRUG":
             return False
     return False
 
