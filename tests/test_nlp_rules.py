@@ -62,6 +62,20 @@ def test_elided_series_member():
     assert ("2", "DRUG", "torin2") in found
 
 
+def test_elided_gene_series_members_come_from_the_lexicon():
+    found = _found("It blocks both MTORC1 and 2, unlike the mTORC1/2 kinase inhibitor CC-223 or MEK1/2 inhibitors.")
+    assert ("2", "GENE_OR_PROTEIN", "mTORC2") in found
+    assert ("mTORC1/2 kinase inhibitor", "DRUG", "mtorc1/mtorc2 inhibitor") in found
+    assert ("MEK1/2 inhibitors", "DRUG", "mek inhibitor") in found  # the lexicon's own "MEK1/2"
+
+
+def test_receptor_written_with_dash_r_and_slashed_family_series():
+    found = _found("Sunitinib targets VEGF-R1/2/3, PDGF-R and CSF1-R, but not FLT3-R.")
+    assert ("VEGF-R1/2/3", "GENE_OR_PROTEIN", "VEGFR") in found
+    assert ("PDGF-R", "GENE_OR_PROTEIN", "PDGFR") in found and ("CSF1-R", "GENE_OR_PROTEIN", "CSF1R") in found
+    assert ("FLT3", "GENE_OR_PROTEIN", "FLT3") in found  # no "FLT3R" in the lexicon: the symbol stays
+
+
 def test_protein_names_are_not_drugs():
     found = _found("the phosphatidylinositol 3-kinase pathway, regulatory associated protein of mTOR and insulin receptor")
     labels = {(t, l) for t, l, _ in found}

@@ -7,7 +7,10 @@
   ("1-methyl-DL-tryptophan");
 * ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
 * a research code listed with drugs is a drug ("PP242, QSI-027, ku0063792 and Ku-0068650"), and
-  "torin1 and 2" names torin2 too;
+  "torin1 and 2" names torin2 too; so do gene series ("mTORC1/2", "MTORC1 and 2"), and a
+  slashed series of a known family is the family ("VEGF-R1/2/3" → VEGFR);
+* a ligand symbol with "-R" is its receptor when the lexicon knows the joined name ("VEGF-R1",
+  "PDGF-R");
 * a name followed by a LaTeX Greek letter ("HIF-1 $\\alpha$", from PDF-to-Markdown converters)
   is the name with the letter ("HIF-1α") when the lexicon knows it;
 * a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
@@ -31,6 +34,7 @@ from pipeline.nlp.matching import Candidate
 CLASS_HEADS = {"inhibitor": "inhibitor", "inhibitors": "inhibitor", "antagonist": "antagonist",
                "antagonists": "antagonist", "blocker": "blocker", "blockers": "blocker"}
 GENE_JOINERS = frozenset({"/", "-"})
+KINASE_WORDS = frozenset({"kinase", "kinases"})
 # Tokens naming one member of a compound series: letters, roman numerals, "Rg3", "A1".
 DESIGNATOR = re.compile(r"^(?:[A-Z]|[IVX]{1,4}[A-Z]?|[A-Z][a-z]?\d)$")
 # Heads that make a preceding drug-lexicon word part of a protein or process name.
@@ -47,6 +51,8 @@ LATEX_GREEK = re.compile(rf"^\\({'|'.join(GREEK)})\$$", re.I)
 # Research compound codes: letters then at least three digits ("KU-0063794", "OSI-027", "PD98059").
 RESEARCH_CODE = re.compile(r"^[A-Za-z]{1,5}-?\d{3,}[A-Za-z]?$")
 LIST_SEPARATORS = frozenset({",", "and", "or", ";"})
+SERIES_JOINERS = frozenset({"and", "or", "/", ","})  # "torin1 and 2", "mTORC1/2", "VEGF-R1/2/3"
+RECEPTOR_SUFFIX = re.compile(r"^r\d?$")  # "-R", "-R1" after a ligand symbol
 # Participles that make "<X>-<participle> <drug>" a modified form of the drug.
 DERIVATIVE_MARKERS = frozenset("containing conjugated loaded labeled labelled modified coupled".split())
 AMINO_ACIDS = frozenset(
@@ -72,15 +78,17 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     words = [t.lower_ for t in doc]
     spaced = [bool(t.whitespace_) for t in doc]
     out = [c for c in candidates if not _modifies_protein(c, words) and not _is_residue(c, words)]
-    out += gene_classes(doc, candidates, words)
+    index = index or {}
+    receptors = receptor_abbreviations(doc, candidates, words, spaced, index)
+    members = elided_series_members(doc, candidates + receptors, words, index)
+    out += receptors + members
+    out += gene_classes(doc, candidates + receptors + members, words)
     out += designated_compounds(doc, candidates, spaced)
     out += derivative_compounds(doc, candidates, words)
     out += substituted_compounds(doc, candidates)
-    members = elided_series_members(doc, candidates, words)
-    out += members + listed_codes(words, candidates + members)
+    out += listed_codes(words, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
-    if index:
-        out += latex_greek_names(doc, candidates, words, index)
+    out += latex_greek_names(doc, candidates, words, index)
     return out
 
 
@@ -103,13 +111,15 @@ def _is_residue(c: Candidate, words: Sequence[str]) -> bool:
 
 
 def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
-    """``<gene>[/<gene>…] inhibitor(s)`` and ``inhibitor(s) of (the) <gene>…`` → a drug class
-    named after the target(s) ("MEK/Erk inhibitors", "antagonist of CXCR4")."""
+    """``<gene>[/<gene>…] (kinase) inhibitor(s)`` and ``inhibitor(s) of (the) <gene>…`` → a drug
+    class named after the target(s) ("MEK/Erk inhibitors", "antagonist of CXCR4")."""
     genes = {c.end: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
     genes_at = {c.start: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
     out = []
     for index, head in ((i, CLASS_HEADS[w]) for i, w in enumerate(words) if w in CLASS_HEADS):
         chain = _chain_ending(genes, words, index)
+        if not chain and index > 0 and words[index - 1] in KINASE_WORDS:  # "mTORC1/2 kinase inhibitor"
+            chain = _chain_ending(genes, words, index - 1)
         if chain:
             start, end = chain[0].start, index + 1
         else:
@@ -263,18 +273,74 @@ def _listed_next_to(words: Sequence[str], i: int, drug_starts: set[int], drug_en
     return left_joined or right_joined
 
 
-def elided_series_members(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
-    """"torin1 and 2": a bare number coordinated right after a drug ending in a digit is the
-    series member with that number."""
+def elided_series_members(doc: Doc, candidates: list[Candidate], words: Sequence[str],
+                          index: Mapping[str, Sequence]) -> list[Candidate]:
+    """"torin1 and 2", "mTORC1/2": a bare number coordinated right after a name ending in a
+    digit is the series member with that number. A gene member must be in the lexicon; a drug
+    member not in it keeps its written name. A gene series written with slashes whose stem the
+    lexicon knows is that family, like the lexicon's own "ERK1/2" ("VEGF-R1/2/3" → VEGFR)."""
+    spans = [(c.start, c.end) for c in candidates]
     out = []
     for c in candidates:
-        if c.label != "DRUG" or c.match == "class" or c.end + 1 >= len(doc):
+        if c.label not in {"DRUG", "GENE_OR_PROTEIN"} or c.match == "class":
             continue
-        name = doc[c.start:c.end].text
-        if (name[-1:].isdigit() and words[c.end] in {"and", "or"} and doc[c.end + 1].text.isdigit()
-                and len(doc[c.end + 1].text) <= 2):
-            member = re.sub(r"\d+$", doc[c.end + 1].text, name).lower()
-            out.append(Candidate(c.end + 1, c.end + 2, "DRUG", member, None, "pattern", "rule:elided_series_member"))
+        name = "".join(t.text for t in doc[c.start:c.end])
+        series = _series_numbers(doc, words, c.end)
+        # a lexicon name that includes the series ("ERK1/2") is one entity already
+        if not name[-1:].isdigit() or not series or any(
+                start <= c.start and end >= series[0] + 1 for start, end in spans):
+            continue
+        family = _lexicon_entry(index, re.sub(r"\d+$", "", name), c.label)
+        if c.label == "GENE_OR_PROTEIN" and family is not None and words[c.end] == "/":
+            slashed = [i for i in series if words[i - 1] == "/"]
+            out.append(Candidate(c.start, slashed[-1] + 1, family.label, family.canonical, family.identifier,
+                                 "synonym", "rule:gene_series_family"))
+            continue
+        for i in series:
+            member = re.sub(r"\d+$", doc[i].text, name)
+            entry = _lexicon_entry(index, member, c.label)
+            if entry is not None:
+                out.append(Candidate(i, i + 1, entry.label, entry.canonical, entry.identifier,
+                                     "synonym", "rule:elided_series_member"))
+            elif c.label == "DRUG":
+                out.append(Candidate(i, i + 1, "DRUG", member.lower(), None, "pattern", "rule:elided_series_member"))
+            else:
+                break
+    return out
+
+
+def _series_numbers(doc: Doc, words: Sequence[str], cursor: int) -> list[int]:
+    """Token indices of the bare numbers continuing a series at ``cursor`` ("/2/3", "and 2")."""
+    numbers = []
+    while (cursor + 1 < len(doc) and words[cursor] in SERIES_JOINERS and doc[cursor + 1].text.isdigit()
+           and len(doc[cursor + 1].text) <= 2):
+        numbers.append(cursor + 1)
+        cursor += 2
+    return numbers
+
+
+def _lexicon_entry(index: Mapping[str, Sequence], name: str, label: str):
+    """The lexicon's entry of ``name`` (with or without its hyphens) under ``label``."""
+    for key in (name.lower(), name.lower().replace("-", "")):
+        for entry in index.get(key, []):
+            if entry.label == label:
+                return entry
+    return None
+
+
+def receptor_abbreviations(doc: Doc, candidates: list[Candidate], words: Sequence[str],
+                           spaced: Sequence[bool], index: Mapping[str, Sequence]) -> list[Candidate]:
+    """``VEGF-R1``, ``PDGF-R``: a gene symbol written with "-R" names the receptor the lexicon
+    lists as the joined name ("VEGFR1", "PDGFR"); without such an entry nothing is added."""
+    out = []
+    for c in candidates:
+        if c.label != "GENE_OR_PROTEIN" or c.end + 1 >= len(doc) or spaced[c.end - 1] or spaced[c.end]:
+            continue
+        if words[c.end] == "-" and RECEPTOR_SUFFIX.match(words[c.end + 1]):
+            entry = _lexicon_entry(index, doc[c.start:c.end].text + doc[c.end + 1].text, "GENE_OR_PROTEIN")
+            if entry is not None:
+                out.append(Candidate(c.start, c.end + 2, entry.label, entry.canonical, entry.identifier,
+                                     "synonym", "rule:receptor_abbreviation"))
     return out
 
 
