@@ -132,3 +132,9 @@ def test_anti_disease_activity_is_anti_tumor_activity():
 @pytest.mark.parametrize("text", ["The drug showed anti-glioma activity.", "It had anti-cancer effects."])
 def test_anti_tumor_word_activity_is_anti_tumor_activity(text):
     assert any(label == "OUTCOME" and canonical == "anti-tumor activity" for _, label, canonical in _found(text))
+
+
+def test_mtor_complexes_named_by_their_defining_subunit():
+    found = _found("It inhibits mTOR-raptor and rictor-mTOR.")
+    assert ("mTOR-raptor", "GENE_OR_PROTEIN", "mTORC1") in found
+    assert ("rictor-mTOR", "GENE_OR_PROTEIN", "mTORC2") in found
