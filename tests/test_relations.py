@@ -124,6 +124,24 @@ def test_activity_enhanced_by_a_second_drug(nlp):
     assert regimens(find_statements(sent)) == {("lapatinib", ()), ("lapatinib", ("mek inhibitor",))}
 
 
+def test_drug_whose_induced_effect_is_modulated_is_a_partner(nlp):
+    sent = tagged(nlp, "Quercetin sensitizes cisplatin-induced apoptosis in ovarian cancer cells.",
+                  [("Quercetin", "DRUG", "quercetin"), ("cisplatin", "DRUG", "cisplatin"),
+                   ("apoptosis", "OUTCOME", "apoptosis")])
+    assert regimens(find_statements(sent)) == {("quercetin", ("cisplatin",))}
+
+
+def test_distant_combination_with_makes_a_partner_unless_a_verb_follows(nlp):
+    sent = tagged(nlp, "Lapatinib showed high effectiveness in breast cancer, especially in combination with capecitabine.",
+                  [("Lapatinib", "DRUG", "lapatinib"), ("effectiveness", "OUTCOME", "anti-tumor activity"),
+                   ("capecitabine", "DRUG", "capecitabine")])
+    assert regimens(find_statements(sent)) == {("lapatinib", ("capecitabine",))}
+    # the partner of "in combination with" is not tagged; a drug after the next verb is not it
+    sent = tagged(nlp, "Octreotide in combination with radiotherapy improved symptoms and everolimus reduced tumor size.",
+                  [("Octreotide", "DRUG", "octreotide"), ("everolimus", "DRUG", "everolimus")])
+    assert [(a.name, a.partners) for a in agents(sent, list(sent.ents))] == [("octreotide", ()), ("everolimus", ())]
+
+
 def test_drug_after_superior_to_is_the_comparator(nlp):
     sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
                   [("Cabozantinib", "DRUG", "cabozantinib"),

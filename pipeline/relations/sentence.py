@@ -39,6 +39,7 @@ ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "
 # "<drug>-resistant cells": the drug qualifies the noun, it does not act in the sentence.
 NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refractory", "naive", "naïve",
                                 "derived", "like", "free", "binding"})
+INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
 DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
@@ -199,6 +200,21 @@ def _joins(gap: list, sentence_combines: bool) -> bool:
     )
 
 
+def _names_a_partner(drug: Span) -> bool:
+    """"Y-induced apoptosis" after another drug: Y's effect is what that drug modulates."""
+    after = [t.lower_ for t in drug.doc[drug.end:drug.end + 2]]
+    return len(after) == 2 and after[0] == "-" and after[1] in INDUCED_BY
+
+
+def _combines_with(gap: list) -> bool:
+    """A combination word and "with" between two drugs, and no verb after them ("…, especially
+    in combination with", "when combining with other drugs, such as")."""
+    for i, token in enumerate(gap[:-1]):
+        if has_category(token, "combination") and gap[i + 1].lower_ == "with":
+            return not any(t.pos_ in {"VERB", "AUX"} for t in gap[i + 2:])
+    return False
+
+
 def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[Span]]]:
     """Group drugs into regimens (primary, partners): partners are co-administered with it.
 
@@ -207,7 +223,9 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
     Statements that name several regimens give one group each:
     - "X alone or in combination with Y" → (X), (X + Y);
     - "X combined with A or B" → (X + A), (X + B): partners joined by "or" are alternatives;
-    - "X …, which is enhanced by Y" → (X), (X + Y).
+    - "X …, which is enhanced by Y" → (X), (X + Y);
+    - "X sensitizes Y-induced apoptosis" → (X + Y): Y's own effect is what X acts on;
+    - "X …, especially in combination with Y", "X … when combining with drugs such as Y" → (X + Y).
     """
     sentence_combines = any(has_category(t, "combination") for t in sent)
     groups: list[tuple[Span, list[Span]]] = []
@@ -230,6 +248,10 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
                     groups.append((primary, [drug]))
                 else:
                     partners.append(drug)
+                continue
+            if (not alone and (_names_a_partner(drug) or _combines_with(gap)) and not _too_far(previous, drug)
+                    and canonical(drug) != canonical(primary)):
+                partners.append(drug)
                 continue
         groups.append((drug, []))
     return groups
