@@ -221,6 +221,46 @@ def test_comparable_efficacy_across_an_outcome_marks_the_comparator(nlp):
     assert regimens(find_statements(sent, antecedent=antecedent)) == {("cabozantinib", ())}
 
 
+def _antecedent(nlp, text, name, canonical):
+    previous = tagged(nlp, text, [(name, "DRUG", canonical)])
+    return agents(previous, list(previous.ents))[0]
+
+
+def test_drugless_sentence_reporting_a_result_continues_the_study_of_the_drug_before(nlp):
+    antecedent = _antecedent(nlp, "Patients received everolimus 10 mg daily.", "everolimus", "everolimus")
+    sent = tagged(nlp, "Although non-significant, there was a trend toward the reduction of p-S6 ( p = 0.058 ).",
+                  [("p-S6", "GENE_OR_PROTEIN", "RPS6")])
+    assert facts(find_statements(sent, antecedent=antecedent)) == {("everolimus", "RPS6", None, None, False)}
+    sent = tagged(nlp, "A partial response was seen in one patient while a tumor regression occurred in 13 of 21 patients.",
+                  [("tumor regression", "OUTCOME", "tumor growth")])
+    assert facts(find_statements(sent, antecedent=antecedent)) == {("everolimus", None, "tumor growth", "decreases", False)}
+
+
+def test_drugless_sentence_without_a_result_or_after_a_class_states_nothing(nlp):
+    antecedent = _antecedent(nlp, "Patients received everolimus 10 mg daily.", "everolimus", "everolimus")
+    sent = tagged(nlp, "mTORC1 phosphorylates S6K1 and reduces 4E-BP1 activity.",
+                  [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),
+                   ("4E-BP1", "GENE_OR_PROTEIN", "EIF4EBP1")])
+    assert find_statements(sent, antecedent=antecedent) == []
+    class_antecedent = _antecedent(nlp, "mTOR inhibitors are widely used.", "mTOR inhibitors", "mtor inhibitor")
+    sent = tagged(nlp, "Reduced PTEN expression was seen in 7% of tumors.", [("PTEN", "GENE_OR_PROTEIN", "PTEN")])
+    assert find_statements(sent, antecedent=class_antecedent) == []
+
+
+def test_anaphoric_noun_that_is_a_cue_still_reads_as_the_cue(nlp):
+    antecedent = _antecedent(nlp, "Temsirolimus was given weekly.", "Temsirolimus", "temsirolimus")
+    sent = tagged(nlp, "The inhibition of pS6 was confirmed in biopsies.", [("pS6", "GENE_OR_PROTEIN", "RPS6")])
+    assert facts(find_statements(sent, antecedent=antecedent)) == {("temsirolimus", "RPS6", None, None, False)}
+
+
+def test_no_improvement_is_a_negated_outcome(nlp):
+    antecedent = _antecedent(nlp, "Patients received everolimus 10 mg daily.", "everolimus", "everolimus")
+    sent = tagged(nlp, "However, no improvement of PFS was observed between the two groups.",
+                  [("PFS", "OUTCOME", "progression-free survival")])
+    assert facts(find_statements(sent, antecedent=antecedent)) == {
+        ("everolimus", None, "progression-free survival", "no_effect", True)}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

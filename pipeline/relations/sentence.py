@@ -16,6 +16,8 @@ that only says what was studied ("assessed the activity of X") states no finding
 
 from __future__ import annotations
 
+import re
+
 import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,7 +44,10 @@ NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refrac
 INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
 DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
-ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
+# A percentage or a count of patients/groups ("41%", "13 out of 21 patients", "the two groups").
+RESULT_NUMBER = re.compile(r"\d\s?%|\b(?:\d+|two|three)\s+(?:out\s+of\s+\d+\s+)?(?:patients|groups|arms)\b", re.I)
+ANAPHOR_WINDOW = 6
+DETERMINERS = frozenset({"the", "this", "these", "that", "such"})  # an anaphoric subject sits near the start of its sentence
 # Trial measures where a larger value in the treated arm is the better outcome.
 MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "overall survival",
                     "ttp": "time to progression", "orr": "response rate",
@@ -143,9 +148,12 @@ def _window(sent: Span, a: Span, b: Span, lookbehind: int = LOOKBEHIND) -> list:
 
 
 def _too_far(a: Span, b: Span) -> bool:
-    """Too many tokens apart, or in different clauses ("X inhibits A while Y inhibits B")."""
+    """Too many tokens apart, or in different clauses ("X inhibits A while Y inhibits B").
+    An agent the sentence leaves implicit (an empty anchor) is the agent of every clause."""
     between = _between(a, b)
-    return len(between) > MAX_WINDOW or any(has_category(t, "clause_break") for t in between)
+    if len(between) > MAX_WINDOW:
+        return True
+    return bool(len(a) and len(b)) and any(has_category(t, "clause_break") for t in between)
 
 
 def _names_something_else(drug: Span) -> bool:
@@ -412,13 +420,31 @@ def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> li
 
 
 def anaphor(sent: Span) -> Span | None:
-    """An anaphoric subject near the start ("The drug", "This combination", "the two drugs")."""
+    """An anaphoric subject near the start ("The drug", "This combination", "the two drugs").
+
+    When the noun is itself a cue ("The inhibition of pS6 …") the determiner stands for the
+    agent, so that the noun still reads as the cue."""
+    doc = sent.doc
     for token in sent[:ANAPHOR_WINDOW]:
-        if has_category(token, "anaphor") and any(
-            t.lower_ in {"the", "this", "these", "that", "such"} for t in sent.doc[max(sent.start, token.i - 3):token.i]
-        ):
-            return sent.doc[token.i:token.i + 1]
+        if not has_category(token, "anaphor"):
+            continue
+        determiners = [t for t in doc[max(sent.start, token.i - 3):token.i] if t.lower_ in DETERMINERS]
+        if determiners:
+            if interaction_of(token) or effect_of(token):
+                return doc[determiners[-1].i:determiners[-1].i + 1]
+            return doc[token.i:token.i + 1]
     return None
+
+
+def reports_a_result(sent: Span) -> bool:
+    """A sentence that names no drug but reports a measured result (a p-value, a percentage,
+    a patient count: "Results showed an increased RR of 41%", "inhibition of pS6 (p = 0.02)")
+    gives the result of the study just described, of the drug named before it. (A class named
+    before is what studies are about, not a study's own drug.)"""
+    from pipeline.stats.numbers import find_p_values
+
+    text = sent.text
+    return bool(find_p_values(text) or RESULT_NUMBER.search(text))
 
 
 def find_statements(sent: Span, antecedent: Agent | None = None,
@@ -437,9 +463,12 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     if not acting and antecedent is not None and (genes or outcomes):
         pointer = anaphor(sent)
         if pointer is not None:
+            rule_prefix = "anaphor+"
+        elif not drugs and not antecedent.is_class and reports_a_result(sent):
+            pointer, rule_prefix = sent[:0], "trial-result+"
+        if pointer is not None:
             acting = [Agent(antecedent.name, antecedent.identifier, antecedent.partners, pointer,
                             antecedent.is_class)]
-            rule_prefix = "anaphor+"
     classes = [d for d in drugs if _is_class(d)]
     chains = [(sent.doc[c[0].start:c[-1].end], _chain_name(c)) for c in target_chains(genes)]
     findings: list[Finding] = []
