@@ -138,3 +138,10 @@ def test_mtor_complexes_named_by_their_defining_subunit():
     found = _found("It inhibits mTOR-raptor and rictor-mTOR.")
     assert ("mTOR-raptor", "GENE_OR_PROTEIN", "mTORC1") in found
     assert ("rictor-mTOR", "GENE_OR_PROTEIN", "mTORC2") in found
+
+
+def test_graded_bare_activity_is_anti_tumor_activity_unless_it_is_a_proteins():
+    found = _found("The therapy showed substantial activity and encouraging results, with strong activity of Akt.")
+    assert ("substantial activity", "OUTCOME", "anti-tumor activity") in found
+    assert ("encouraging results", "OUTCOME", "anti-tumor activity") in found
+    assert not any(text == "strong activity" for text, _, _ in found)

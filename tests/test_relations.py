@@ -261,6 +261,12 @@ def test_no_improvement_is_a_negated_outcome(nlp):
         ("everolimus", None, "progression-free survival", "no_effect", True)}
 
 
+def test_graded_efficacy_is_efficacy_shown(nlp):
+    sent = tagged(nlp, "Sorafenib in renal cancer: modest activity.",
+                  [("Sorafenib", "DRUG", "sorafenib"), ("modest activity", "OUTCOME", "anti-tumor activity")])
+    assert facts(find_statements(sent)) == {("sorafenib", None, "anti-tumor activity", "increases", False)}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

@@ -5,7 +5,8 @@
 * ``<X>-containing/-conjugated/-loaded <drug>`` is a derivative, not the parent drug
   ("phosphorus-containing sirolimus"), and so is a drug under a substituent prefix
   ("1-methyl-DL-tryptophan");
-* ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity");
+* ``anti-<disease> activity/effect`` is the anti-tumor activity outcome ("anti-OS activity"), and
+  so is a graded bare "activity"/"results" ("showed substantial activity", "promising results");
 * a research code listed with drugs is a drug ("PP242, QSI-027, ku0063792 and Ku-0068650"), and
   "torin1 and 2" names torin2 too; so do gene series ("mTORC1/2", "MTORC1 and 2"), and a
   slashed series of a known family is the family ("VEGF-R1/2/3" → VEGFR);
@@ -63,6 +64,11 @@ MUTATION_WORDS = frozenset("codon codons residue residues position substitution 
                            "mutation mutations polymorphism variant".split())
 RESIDUE_WINDOW = 6  # tokens around an amino acid searched for mutation words
 ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properties property".split())
+# Grades that make a bare "activity"/"results" the treatment's efficacy ("showed substantial
+# activity", "promising results"); "of" after it names whose activity it is ("potent activity of mTOR").
+EFFICACY_GRADES = frozenset("promising encouraging substantial modest potent considerable remarkable "
+                            "robust strong good".split())
+GRADED_HEADS = frozenset("activity results".split())
 TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic neoplasm".split())
 TUMOR_SUFFIXES = ("oma", "omas")  # sarcoma, carcinoma, glioma, melanoma, lymphoma …
 
@@ -88,6 +94,7 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     out += substituted_compounds(doc, candidates)
     out += listed_codes(words, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
+    out += graded_efficacy(words)
     out += latex_greek_names(doc, candidates, words, index)
     return out
 
@@ -356,4 +363,14 @@ def anti_disease_activity(candidates: list[Candidate], words: Sequence[str], spa
                 out.append(Candidate(i, end + 1, "OUTCOME", "anti-tumor activity", None, "synonym",
                                      "rule:anti_disease_activity"))
                 break
+    return out
+
+
+def graded_efficacy(words: Sequence[str]) -> list[Candidate]:
+    """``<grade> activity/results`` ("substantial activity", "encouraging results") → anti-tumor
+    activity, unless "of" says whose activity it is ("strong activity of Akt")."""
+    out = []
+    for i, word in enumerate(words[:-1]):
+        if word in EFFICACY_GRADES and words[i + 1] in GRADED_HEADS and (i + 2 >= len(words) or words[i + 2] != "of"):
+            out.append(Candidate(i, i + 2, "OUTCOME", "anti-tumor activity", None, "synonym", "rule:graded_efficacy"))
     return out

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from spacy.tokens import Span
 
+from pipeline.nlp.rules import EFFICACY_GRADES
 from pipeline.relations.cues import categories, effect_of, has_category, interaction_of
 
 CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
@@ -332,6 +333,11 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     # The outcome phrase may carry its own direction ("tumor regression", "anti-proliferative"),
     # unless the cue word is part of the outcome's name ("cell cycle arrest").
     name = canonical(outcome)
+    # Efficacy graded as such is efficacy shown ("potent anti-OS activity", "promising results").
+    before = outcome.doc[outcome.start - 1] if outcome.start > outcome.sent.start else None
+    if name == "anti-tumor activity" and any(
+            t is not None and t.lower_ in EFFICACY_GRADES for t in (outcome[0], before)):
+        return "increases", negated, False
     if name != "anti-tumor activity":
         for token in outcome:
             effect = effect_of(token)
