@@ -142,6 +142,31 @@ def test_distant_combination_with_makes_a_partner_unless_a_verb_follows(nlp):
     assert [(a.name, a.partners) for a in agents(sent, list(sent.ents))] == [("octreotide", ()), ("everolimus", ())]
 
 
+def test_therapy_class_with_drugs_names_the_kind_of_therapy_and_parallel_regimens(nlp):
+    sent = tagged(nlp, "Targeted therapies with erlotinib and with gefitinib were found effective in lung cancer.",
+                  [("Targeted therapies", "DRUG", "targeted therapy"), ("erlotinib", "DRUG", "erlotinib"),
+                   ("gefitinib", "DRUG", "gefitinib"), ("effective", "OUTCOME", "anti-tumor activity")])
+    sent.ents[0]._.match = "class"
+    assert regimens(find_statements(sent)) == {("erlotinib", ()), ("gefitinib", ())}
+
+
+def test_sequence_is_one_regimen(nlp):
+    sent = tagged(nlp, "Median PFS did not differ between the arms (sorafenib followed by sunitinib vs. the reverse).",
+                  [("PFS", "OUTCOME", "progression-free survival"), ("sorafenib", "DRUG", "sorafenib"),
+                   ("sunitinib", "DRUG", "sunitinib")])
+    assert [(a.name, a.partners) for a in agents(sent, list(sent.ents)[1:])] == [("sorafenib", ("sunitinib",))]
+
+
+def test_class_apposition_goes_to_the_drug_it_is_apposed_to_not_a_coordinated_one(nlp):
+    sent = tagged(nlp, "Cells were given both rapamycin and MEK1/2 inhibitor, PD98059, to block growth.",
+                  [("rapamycin", "DRUG", "sirolimus"), ("MEK1/2 inhibitor", "DRUG", "mek inhibitor"),
+                   ("PD98059", "DRUG", "pd98059")])
+    drugs = list(sent.ents)
+    found = {(f.agent.name, f.target) for f in find_statements(sent)}
+    assert ("pd98059", "MEK") in found and ("sirolimus", "MEK") not in found
+    assert [a.name for a in agents(sent, drugs)] == ["sirolimus", "pd98059"]
+
+
 def test_drug_after_superior_to_is_the_comparator(nlp):
     sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
                   [("Cabozantinib", "DRUG", "cabozantinib"),

@@ -42,6 +42,7 @@ ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "
 # "<drug>-resistant cells": the drug qualifies the noun, it does not act in the sentence.
 NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refractory", "naive", "naïve",
                                 "derived", "like", "free", "binding"})
+THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
 INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
 DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
@@ -200,7 +201,12 @@ def _gap(left: Span, right: Span) -> list:
 
 
 def _joins(gap: list, sentence_combines: bool) -> bool:
-    """The words between two drugs make the second a co-administered partner of the first."""
+    """The words between two drugs make the second a co-administered partner of the first;
+    "X and with Y" coordinates two regimens instead."""
+    if [t.lower_ for t in gap] in (["and", "with"], ["or", "with"]):
+        return False
+    if [t.lower_ for t in gap] == ["followed", "by"]:  # a sequence is one regimen
+        return True
     words = {t.lower_ for t in gap}
     return len(gap) <= 4 and bool(
         words & {"plus", "+", "with"}
@@ -394,10 +400,23 @@ def _comparison_effect(sent: Span, outcome: Span) -> str | None:
 
 
 def _apposed(span: Span, candidates: list[Span]) -> Span | None:
+    """The nearest candidate within the apposition window ("X, an mTOR inhibitor"); items
+    coordinated with it ("rapamycin and MEK1/2 inhibitor") are not appositions."""
+    near = []
     for other in candidates:
-        if other is not span and len(_between(span, other)) <= APPOSITION_WINDOW:
-            return other
-    return None
+        between = [t.lower_ for t in _between(span, other)]
+        if other.start != span.start and len(between) <= APPOSITION_WINDOW and not (
+                between and set(between) <= COORDINATORS and set(between) & {"and", "or"}):
+            near.append((len(between), other.start, other))
+    return min(near, key=lambda n: n[:2])[2] if near else None
+
+
+def _kind_of_therapy_given_as(drug: Span) -> bool:
+    """"Targeted therapies with everolimus", "chemotherapy with cisplatin": a therapy class
+    followed by "with" and a drug names the kind of therapy that drug is."""
+    doc = drug.doc
+    return (_is_class(drug) and drug[-1].lower_.endswith(THERAPY_HEADS) and drug.end + 1 < len(doc)
+            and doc[drug.end].lower_ == "with" and doc[drug.end + 1].ent_type_ == "DRUG")
 
 
 def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> list[Agent]:
@@ -405,7 +424,7 @@ def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> li
     drug and is not an agent of its own. ``primary_hint`` (a table row's drug-name cell)
     makes that drug the primary of its combination."""
     named = [d for d in drugs if not _is_class(d)]
-    groups = combination_groups(sent, drugs)
+    groups = combination_groups(sent, [d for d in drugs if not _kind_of_therapy_given_as(d)])
     if primary_hint:
         # A row's drug-name cell followed by the findings text names the drug twice: the bare
         # name is not a statement of its own when the findings mention the drug again.
@@ -504,6 +523,10 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             targets.append((name, chain_id, cue[0], cue[1], "cue"))
     if not targets:
         cls = agent.anchor if agent.is_class else _apposed(agent.anchor, classes)
+        named = [d for d in sent.ents if d.label_ == "DRUG" and not _is_class(d)]
+        nearest = _apposed(cls, named) if cls is not None and not agent.is_class else None
+        if nearest is not None and nearest.start != agent.anchor.start:
+            cls = None  # "rapamycin and MEK1/2 inhibitor, PD98059": the class describes PD98059
         stated = class_target(cls) if cls is not None else None
         if stated:
             rule = "class-target" if agent.is_class else "class-apposition"
