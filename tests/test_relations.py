@@ -167,6 +167,15 @@ def test_class_apposition_goes_to_the_drug_it_is_apposed_to_not_a_coordinated_on
     assert [a.name for a in agents(sent, drugs)] == ["sirolimus", "pd98059"]
 
 
+def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
+    sent = tagged(nlp, "They described a rapamycin-induced ERK/MAPK activation based on an S6K/PI3K pathway.",
+                  [("rapamycin", "DRUG", "sirolimus"), ("ERK", "GENE_OR_PROTEIN", "ERK"),
+                   ("MAPK", "GENE_OR_PROTEIN", "MAPK"), ("S6K", "GENE_OR_PROTEIN", "S6K"),
+                   ("PI3K", "GENE_OR_PROTEIN", "PI3K")])
+    assert {(f.agent.name, f.target, f.interaction) for f in find_statements(sent)} == {
+        ("sirolimus", "ERK/MAPK", "activates")}
+
+
 def test_drug_after_superior_to_is_the_comparator(nlp):
     sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
                   [("Cabozantinib", "DRUG", "cabozantinib"),

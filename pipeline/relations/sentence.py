@@ -307,21 +307,28 @@ def _agentive_link(anchor: Span) -> bool:
     return any(t.lower_ in AGENTIVE for t in before) or any(t.text == "-" for t in after)
 
 
-def _target_cue(sent: Span, anchor: Span, chain: Span, lookbehind: int = LOOKBEHIND) -> tuple[str, bool] | None:
+def _target_cue(sent: Span, anchor: Span, chain: Span, lookbehind: int = LOOKBEHIND,
+                owned: frozenset[int] = frozenset()) -> tuple[str, bool] | None:
     """Interaction signalled between the agent and a gene chain.
 
     A gene written before the drug needs the drug to be marked as the agent ("inhibition of
-    mTOR by X"); otherwise the gene belongs to another clause of the sentence.
+    mTOR by X"); otherwise the gene belongs to another clause of the sentence. A cue noun right
+    after a chain ("X-induced ERK/MAPK activation") is that chain's own (``owned``: the token
+    positions right after the sentence's chains), used when nothing nearer to the drug is.
     """
     if _too_far(anchor, chain):
         return None
     if chain.start < anchor.start and (not _agentive_link(anchor) or len(_between(chain, anchor)) > BACKWARD_WINDOW):
         return None
-    tokens = [t for t in _window(sent, anchor, chain, lookbehind) if not (anchor.start <= t.i < anchor.end)]
+    tokens = [t for t in _window(sent, anchor, chain, lookbehind)
+              if not (anchor.start <= t.i < anchor.end) and t.i not in owned]
     for token in sorted(tokens, key=lambda t: abs(t.i - chain.start)):
         interaction = interaction_of(token)
         if interaction:
             return interaction, _negated(tokens)
+    following = sent.doc[chain.end] if chain.start > anchor.start and chain.end < sent.end else None
+    if following is not None and following.pos_ == "NOUN" and interaction_of(following):
+        return interaction_of(following), _negated(tokens)
     return None
 
 
@@ -517,7 +524,8 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
     # A pairing shares the cue that opens the list ("dual inhibition of mTOR (X) and PI3K (Y)").
     lookbehind = len(sent) if paired else LOOKBEHIND
     for chain, name in paired or chains:
-        cue = _target_cue(sent, agent.anchor, chain, lookbehind)
+        owned = frozenset(other.end for other, _ in chains if other.start != chain.start)
+        cue = _target_cue(sent, agent.anchor, chain, lookbehind, owned)
         if cue:
             chain_id = identifier(chain.ents[0]) if len(chain.ents) == 1 else None
             targets.append((name, chain_id, cue[0], cue[1], "cue"))
