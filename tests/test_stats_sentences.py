@@ -113,3 +113,16 @@ def test_parse_dose(text, dose):
 ])
 def test_parse_study(text, study):
     assert parse_study(text) == study
+
+
+def test_incidence_of_a_harm_is_an_adverse_event_rate():
+    f = _one("The incidence of neutropenia with drugamab was 12% in the safety population.")
+    assert (f.measure, f.value, f.unit) == ("adverse_events", 12.0, "%")
+
+
+def test_values_at_later_time_points_are_records_of_the_same_measure():
+    findings = parse_sentence("Neuropathy prevalence was 61.2% (95% CI 50.1–72.3) after the last cycle, "
+                              "48.0% (30.5–65.5) at 3 months, and 22.5% (9.1–35.9) at 12 months.")
+    assert [(f.measure, f.value) for f in findings] == [
+        ("adverse_events", 61.2), ("adverse_events", 48.0), ("adverse_events", 22.5)]
+    assert (findings[0].ci_low, findings[0].ci_high) == (50.1, 72.3)

@@ -26,6 +26,10 @@ _BOUNDARY_PENALTY = 60
 # Clause boundaries between a measure and a value make the pairing unlikely.
 _BOUNDARY = re.compile(r";|,\s*(?:and|but|while|whereas)\b|\bwhile\b|\bwhereas\b|\bbut\b")
 
+# A value measured at a later time point: "60.0% (36.4–81.6) at 3 months", "20% after one year".
+_TIME_POINT = re.compile(r"\s*(?:%|percent\b)?\s*(?:\([^()]{0,40}\)\s*)?(?:at|after|by|within)\s+(?:\d+|one|two|three|six|twelve)"
+                         r"\s+(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
 _UNIT_RE = r"(?:%|percent\b|months?\b|mo\b\.?|weeks?\b|wks?\b|years?\b)"
 # A list of numbers sharing one unit: "11.0 vs. 4.6 months", "4.8 and 6.7%".
 _VALUE_LIST_RE = re.compile(
@@ -165,9 +169,9 @@ def _extend(text: str, finding: Finding, value: Value, values: list[Value], used
     """Comparator value or same-measure subgroup values after ``value``; returns extra findings."""
     limit = _next_mention(mentions, value.end)
     extra: list[Finding] = []
-    last = value
+    last, time_point_end = value, value.end
     for vi, other in enumerate(values):
-        if vi in used or other.start < last.end or other.start >= limit:
+        if vi in used or other.start < max(last.end, time_point_end) or other.start >= limit:
             continue
         if other.kind != value.kind:
             break  # another kind of value in between: not this measure's list
@@ -177,6 +181,11 @@ def _extend(text: str, finding: Finding, value: Value, values: list[Value], used
         elif re.search(r"(?i)\brespectively\b", text) and len(gap) < 80 and not _BOUNDARY.search(gap.replace("respectively", "")):
             extra.append(replace(finding, value=other.number, unit=other.unit, anchor=other.start,
                                  rule=finding.rule + "+list", end=other.end))
+        elif (point := _TIME_POINT.match(text, other.end)) and len(gap) < 80 \
+                and not _BOUNDARY.search(re.sub(r",\s*and\b", " ", gap)):
+            extra.append(replace(finding, value=other.number, unit=other.unit, anchor=other.start,
+                                 rule=finding.rule + "+timepoint", end=other.end))
+            time_point_end = point.end()  # "at 3 months" is when, not another value
         else:
             break
         used.add(vi)

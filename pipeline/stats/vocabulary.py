@@ -78,6 +78,8 @@ MEASURES: tuple[Measure, ...] = (
         "adverse_events", "percent",
         r"(?i:adverse\s+events?)" + _ABBR, r"\bAEs?\b",
         r"(?i:grade\s*[1-5](?:\s*[\u2013\u2014/-]\s*[1-5])?(?:\s+(?:adverse\s+events?|AEs?|toxicit(?:y|ies)))?)",
+        # the rate of a treatment's harm: "CIPN prevalence was 68%", "incidence of neutropenia"
+        r"(?i:\b(?:prevalence|incidence)\b)",
     ),
     _measure("p_score", "score", r"(?i:\bP[- ]scores?\b)"),
 )
