@@ -176,6 +176,15 @@ def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
         ("sirolimus", "ERK/MAPK", "activates")}
 
 
+def test_from_marks_a_comparator_only_after_differently(nlp):
+    sent = tagged(nlp, "Trials showed a lack of benefit in OS from mTOR inhibitors.",
+                  [("OS", "OUTCOME", "overall survival"), ("mTOR inhibitors", "DRUG", "mtor inhibitor")])
+    assert [a.name for a in agents(sent, list(sent.ents)[1:])] == ["mtor inhibitor"]
+    sent = tagged(nlp, "Differently from the rapalogs, torin1 blocks both complexes.",
+                  [("rapalogs", "DRUG", "rapalog"), ("torin1", "DRUG", "torin1")])
+    assert [a.name for a in agents(sent, list(sent.ents))] == ["torin1"]
+
+
 def test_drug_after_superior_to_is_the_comparator(nlp):
     sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
                   [("Cabozantinib", "DRUG", "cabozantinib"),
