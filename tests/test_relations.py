@@ -310,6 +310,15 @@ def test_graded_efficacy_is_efficacy_shown(nlp):
     assert facts(find_statements(sent)) == {("sorafenib", None, "anti-tumor activity", "increases", False)}
 
 
+def test_graded_harm_is_harm_shown_and_denied_harm_is_no_effect(nlp):
+    sent = tagged(nlp, "Two trials of dactolisib were stopped early for intolerable toxicity.",
+                  [("dactolisib", "DRUG", "dactolisib"), ("toxicity", "OUTCOME", "adverse events")])
+    assert facts(find_statements(sent)) == {("dactolisib", None, "adverse events", "increases", False)}
+    sent = tagged(nlp, "Lanreotide was given with no severe toxicity.",
+                  [("Lanreotide", "DRUG", "lanreotide"), ("toxicity", "OUTCOME", "adverse events")])
+    assert facts(find_statements(sent)) == {("lanreotide", None, "adverse events", "no_effect", True)}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

@@ -42,6 +42,8 @@ ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "
 # "<drug>-resistant cells": the drug qualifies the noun, it does not act in the sentence.
 NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refractory", "naive", "naïve",
                                 "derived", "like", "free", "binding"})
+HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
+                        "marked".split())  # "intolerable toxicity": harm shown
 THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
 INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
 DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
@@ -346,10 +348,11 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     # The outcome phrase may carry its own direction ("tumor regression", "anti-proliferative"),
     # unless the cue word is part of the outcome's name ("cell cycle arrest").
     name = canonical(outcome)
-    # Efficacy graded as such is efficacy shown ("potent anti-OS activity", "promising results").
+    # Efficacy or harm graded as such is efficacy or harm shown ("potent anti-OS activity",
+    # "promising results", "intolerable toxicity").
     before = outcome.doc[outcome.start - 1] if outcome.start > outcome.sent.start else None
-    if name == "anti-tumor activity" and any(
-            t is not None and t.lower_ in EFFICACY_GRADES for t in (outcome[0], before)):
+    grades = {t.lower_ for t in (outcome[0], before) if t is not None}
+    if (name == "anti-tumor activity" and grades & EFFICACY_GRADES) or (name == "adverse events" and grades & HARM_GRADES):
         return "increases", negated, False
     if name != "anti-tumor activity":
         for token in outcome:
