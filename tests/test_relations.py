@@ -185,6 +185,13 @@ def test_from_marks_a_comparator_only_after_differently(nlp):
     assert [a.name for a in agents(sent, list(sent.ents))] == ["torin1"]
 
 
+def test_target_already_named_by_another_record_of_the_regimen_is_not_repeated(nlp):
+    sent = tagged(nlp, "Both mTORC1 and mTORC2 are restrained by rapamycin, but mTORC1 is more sensitive.",
+                  [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("mTORC2", "GENE_OR_PROTEIN", "mTORC2"),
+                   ("rapamycin", "DRUG", "sirolimus"), ("mTORC1", "GENE_OR_PROTEIN", "mTORC1")])
+    assert {f.target for f in find_statements(sent)} == {"mTORC1/mTORC2"}
+
+
 def test_drug_after_superior_to_is_the_comparator(nlp):
     sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
                   [("Cabozantinib", "DRUG", "cabozantinib"),

@@ -582,14 +582,20 @@ def _specific_over_vague(findings: list[Finding]) -> list[Finding]:
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per (regimen, target, outcome) in a sentence: a second mention of the same
-    outcome with another direction contradicts the first and is dropped."""
+    outcome with another direction contradicts the first and is dropped. A target-only finding
+    whose targets another finding of the regimen already names ("mTORC1 and mTORC2 … by
+    rapamycin, mTORC1 …") says nothing new."""
     seen, unique = set(), []
     for f in findings:
         key = (f.agent.name, f.agent.partners, f.target, f.outcome)
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique
+    return [f for f in unique if f.outcome is not None or f.target is None or not any(
+        other is not f and (other.agent.name, other.agent.partners) == (f.agent.name, f.agent.partners)
+        and other.target and set(f.target.split("/")) <= set(other.target.split("/"))
+        and (other.outcome is not None or other.target != f.target)
+        for other in unique)]
 
 
 def is_hedged(sent: Span) -> bool:
