@@ -10,15 +10,16 @@ The rules are general patterns, in order of how directly the text states the rel
   months with X vs. 11.3 months with placebo"), read with the trial-statistics parser.
 - ``anaphor``: a sentence without a drug whose subject refers back ("the drug", "the
   combination") speaks of the drug of the previous sentence.
+- ``trial-result``: a sentence without a drug that reports a measured result (p-value,
+  percentage, patient count) reports the study of the named drug before it.
 Coordinated drugs each get a record; combination partners go to ``combined_with``. A sentence
 that only says what was studied ("assessed the activity of X") states no finding.
 """
 
 from __future__ import annotations
 
-import re
-
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,8 +51,8 @@ DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", 
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 # A percentage or a count of patients/groups ("41%", "13 out of 21 patients", "the two groups").
 RESULT_NUMBER = re.compile(r"\d\s?%|\b(?:\d+|two|three)\s+(?:out\s+of\s+\d+\s+)?(?:patients|groups|arms)\b", re.I)
-ANAPHOR_WINDOW = 6
-DETERMINERS = frozenset({"the", "this", "these", "that", "such"})  # an anaphoric subject sits near the start of its sentence
+ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
+DETERMINERS = frozenset({"the", "this", "these", "that", "such"})
 # Trial measures where a larger value in the treated arm is the better outcome.
 MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "overall survival",
                     "ttp": "time to progression", "orr": "response rate",
@@ -487,7 +488,8 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     """All drug–target–outcome findings in one sentence (or table row).
 
     ``antecedent`` is the agent of the previous sentence, used when this one has no acting drug
-    (none, or only comparators: "The drug … superior to X") but an anaphoric subject.
+    (none, or only comparators: "The drug … superior to X") but an anaphoric subject, or names
+    no drug at all but reports a measured result (the agent is then implicit: an empty anchor).
     """
     ents = list(sent.ents)
     drugs = [e for e in ents if e.label_ == "DRUG"]
@@ -591,11 +593,18 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return [f for f in unique if f.outcome is not None or f.target is None or not any(
-        other is not f and (other.agent.name, other.agent.partners) == (f.agent.name, f.agent.partners)
-        and other.target and set(f.target.split("/")) <= set(other.target.split("/"))
-        and (other.outcome is not None or other.target != f.target)
-        for other in unique)]
+    return [f for f in unique if not _repeats_a_target(f, unique)]
+
+
+def _repeats_a_target(finding: Finding, findings: list[Finding]) -> bool:
+    """A target-only finding whose targets are among those of another finding of the regimen."""
+    if finding.outcome is not None or finding.target is None:
+        return False
+    regimen, targets = (finding.agent.name, finding.agent.partners), set(finding.target.split("/"))
+    return any(
+        other is not finding and (other.agent.name, other.agent.partners) == regimen and other.target
+        and targets <= set(other.target.split("/")) and (other.outcome is not None or other.target != finding.target)
+        for other in findings)
 
 
 def is_hedged(sent: Span) -> bool:
