@@ -204,6 +204,7 @@ def test_drug_after_superior_to_is_the_comparator(nlp):
     ("Derivatives of rapamycin inhibit mTOR.", "rapamycin"),
     ("The rapamycin-insensitive companion of mTOR activates Akt.", "rapamycin"),
     ("Everolimus-resistant tumors responded to sapanisertib with reduced proliferation.", "Everolimus"),
+    ("Correlations between rapalogs sensitivity and the activation of mTOR were found.", "rapalogs"),
 ])
 def test_drug_that_only_qualifies_a_noun_is_not_an_agent(nlp, text, modifier):
     entities = [(modifier, "DRUG", modifier.lower())]

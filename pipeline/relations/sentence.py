@@ -47,6 +47,7 @@ HARM_GRADES = frozenset("high severe intolerable significant considerable seriou
                         "marked".split())  # "intolerable toxicity": harm shown
 THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
 INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
+RESPONSE_NOUNS = frozenset({"resistance", "sensitivity", "insensitivity", "refractoriness"})  # "X resistance"
 DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 # A percentage or a count of patients/groups ("41%", "13 out of 21 patients", "the two groups").
@@ -163,10 +164,13 @@ def _too_far(a: Span, b: Span) -> bool:
 
 def _names_something_else(drug: Span) -> bool:
     """The drug only qualifies another noun: "everolimus-resistant cells", "the quinolone-derived
-    torin1", "rapamycin-insensitive companion of mTOR", "derivatives of rapamycin"."""
+    torin1", "rapamycin-insensitive companion of mTOR", "derivatives of rapamycin", "rapalogs
+    resistance", "the everolimus sensitivity"."""
     doc = drug.doc
     after = [t.lower_ for t in doc[drug.end:drug.end + 2]]
     if len(after) == 2 and after[0] == "-" and after[1] in NON_AGENT_SUFFIXES:
+        return True
+    if after and after[0] in RESPONSE_NOUNS:
         return True
     before = [t.lower_ for t in doc[max(0, drug.start - 2):drug.start]]
     return len(before) == 2 and before[1] == "of" and before[0] in DERIVATIVE_NOUNS
