@@ -192,6 +192,18 @@ def test_target_already_named_by_another_record_of_the_regimen_is_not_repeated(n
     assert {f.target for f in find_statements(sent)} == {"mTORC1/mTORC2"}
 
 
+def test_drugs_patients_were_treated_with_together_are_one_regimen_across_dose_asides(nlp):
+    sent = tagged(nlp, "A study of 21 patients treated with increasing doses of lanreotide (up to 120 mg monthly) "
+                       "and everolimus (5–10 mg daily) confirmed tumor regression.",
+                  [("lanreotide", "DRUG", "lanreotide"), ("everolimus", "DRUG", "everolimus"),
+                   ("tumor regression", "OUTCOME", "tumor growth")])
+    assert regimens(find_statements(sent)) == {("lanreotide", ("everolimus",))}
+    sent = tagged(nlp, "Lanreotide (up to 120 mg monthly) and everolimus reduced tumor growth in separate trials.",
+                  [("Lanreotide", "DRUG", "lanreotide"), ("everolimus", "DRUG", "everolimus"),
+                   ("tumor growth", "OUTCOME", "tumor growth")])
+    assert regimens(find_statements(sent)) == {("lanreotide", ()), ("everolimus", ())}
+
+
 def test_drug_after_superior_to_is_the_comparator(nlp):
     sent = tagged(nlp, "Cabozantinib improved progression-free survival, superior to sunitinib.",
                   [("Cabozantinib", "DRUG", "cabozantinib"),

@@ -45,6 +45,8 @@ NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refrac
                                 "derived", "like", "free", "binding"})
 HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
                         "marked".split())  # "intolerable toxicity": harm shown
+CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
+CO_TREATMENT_WINDOW = 5  # "treated with increasing doses of X"
 THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
 INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
 RESPONSE_NOUNS = frozenset({"resistance", "sensitivity", "insensitivity", "refractoriness"})  # "X resistance"
@@ -202,9 +204,21 @@ def _negated(tokens: list) -> bool:
 
 
 def _gap(left: Span, right: Span) -> list:
-    """Tokens between two mentions, without punctuation (but "+") and articles."""
-    return [t for t in _between(left, right)
-            if (not t.is_punct or t.text == "+") and t.lower_ not in ARTICLES]
+    """Tokens between two mentions, without punctuation (but "+"), articles and bracketed asides
+    ("Pasireotide (until 60 mg monthly) and Everolimus")."""
+    gap, depth = [], 0
+    for t in _between(left, right):
+        depth = max(0, depth + (t.text == "(") - (t.text == ")"))
+        if depth == 0 and (not t.is_punct or t.text == "+") and t.lower_ not in ARTICLES:
+            gap.append(t)
+    return gap
+
+
+def _co_treatment(drug: Span) -> bool:
+    """The drug is what patients or cells were treated with ("patients treated with increasing
+    doses of X and Y"): drugs coordinated with it were given together."""
+    before = drug.doc[max(drug.sent.start, drug.start - CO_TREATMENT_WINDOW):drug.start]
+    return any(t.lower_ in CO_TREATMENT_VERBS for t in before)
 
 
 def _joins(gap: list, sentence_combines: bool) -> bool:
@@ -263,7 +277,7 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
             alone = words[:2] in (["alone", "or"], ["alone", "and"])
             if alone:
                 gap, words = gap[2:], words[2:]
-            if _joins(gap, sentence_combines) and canonical(drug) != canonical(primary):
+            if _joins(gap, sentence_combines or _co_treatment(primary)) and canonical(drug) != canonical(primary):
                 if partners and words == ["or"]:
                     groups.append((primary, [*partners[:-1], drug]))
                 elif alone:
