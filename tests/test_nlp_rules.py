@@ -145,3 +145,8 @@ def test_graded_bare_activity_is_anti_tumor_activity_unless_it_is_a_proteins():
     assert ("substantial activity", "OUTCOME", "anti-tumor activity") in found
     assert ("encouraging results", "OUTCOME", "anti-tumor activity") in found
     assert not any(text == "strong activity" for text, _, _ in found)
+
+
+def test_invasiveness_and_motility_are_outcomes():
+    found = _found("It suppressed the migration and invasiveness of U2OS cells and their motility.")
+    assert ("invasiveness", "OUTCOME", "invasion") in found and ("motility", "OUTCOME", "migration") in found
