@@ -150,3 +150,13 @@ def test_graded_bare_activity_is_anti_tumor_activity_unless_it_is_a_proteins():
 def test_invasiveness_and_motility_are_outcomes():
     found = _found("It suppressed the migration and invasiveness of U2OS cells and their motility.")
     assert ("invasiveness", "OUTCOME", "invasion") in found and ("motility", "OUTCOME", "migration") in found
+
+
+def test_name_introduced_by_a_drug_class_is_a_drug_throughout_the_document():
+    found = _found("We used a selective antagonist of CXCR4 named ‘Peptide X’ in mice. Later, Peptide X reduced "
+                   "metastasis. The patient was named ‘Anna K’.")
+    assert [(t, c) for t, label, c in found if label == "DRUG" and t == "Peptide X"] == [("Peptide X", "peptide x")]
+    spans = [m for m in annotate_text("An antagonist of CXCR4 named ‘Peptide X’ was used; Peptide X worked.").mentions
+             if m.canonical == "peptide x"]
+    assert len(spans) == 2
+    assert not any(t == "Anna K" for t, _, _ in found)  # only a drug class introduces a drug name

@@ -12,6 +12,8 @@
   slashed series of a known family is the family ("VEGF-R1/2/3" → VEGFR);
 * a ligand symbol with "-R" is its receptor when the lexicon knows the joined name ("VEGF-R1",
   "PDGF-R");
+* a name a drug class introduces ("an antagonist of CXCR4 named ‘Peptide R’") is a drug, wherever
+  the document uses it;
 * a name followed by a LaTeX Greek letter ("HIF-1 $\\alpha$", from PDF-to-Markdown converters)
   is the name with the letter ("HIF-1α") when the lexicon knows it;
 * a drug name modifying a protein head ("phosphatidylinositol 3-kinase", "estrogen receptor")
@@ -69,6 +71,9 @@ ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properti
 EFFICACY_GRADES = frozenset("promising encouraging substantial modest potent considerable remarkable "
                             "robust strong good".split())
 GRADED_HEADS = frozenset("activity results".split())
+NAMING_VERBS = frozenset("named called termed designated dubbed".split())
+QUOTES = {"‘": "’", "“": "”", '"': '"', "'": "'"}
+MAX_NAME_TOKENS = 4
 TUMOR_WORDS = frozenset("tumor tumour cancer neoplastic neoplasm".split())
 TUMOR_SUFFIXES = ("oma", "omas")  # sarcoma, carcinoma, glioma, melanoma, lymphoma …
 
@@ -95,6 +100,7 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     out += listed_codes(words, candidates + members)
     out += anti_disease_activity(candidates, words, spaced)
     out += graded_efficacy(words)
+    out += introduced_names(doc, out)
     out += latex_greek_names(doc, candidates, words, index)
     return out
 
@@ -373,4 +379,31 @@ def graded_efficacy(words: Sequence[str]) -> list[Candidate]:
     for i, word in enumerate(words[:-1]):
         if word in EFFICACY_GRADES and words[i + 1] in GRADED_HEADS and (i + 2 >= len(words) or words[i + 2] != "of"):
             out.append(Candidate(i, i + 2, "OUTCOME", "anti-tumor activity", None, "synonym", "rule:graded_efficacy"))
+    return out
+
+
+def introduced_names(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
+    """``<drug class> named/called ‘X’`` introduces X as a drug; every use of X in the document
+    is then that drug. The name is quoted (up to four tokens) or one token."""
+    taken = {i for c in candidates for i in range(c.start, c.end)}
+    names: set[tuple[str, ...]] = set()
+    for c in candidates:
+        if c.label != "DRUG" or c.match != "class" or c.end + 1 >= len(doc) or doc[c.end].lower_ not in NAMING_VERBS:
+            continue
+        start = c.end + 1
+        closing = QUOTES.get(doc[start].text)
+        if closing:
+            end = next((i for i in range(start + 1, min(start + 2 + MAX_NAME_TOKENS, len(doc)))
+                        if doc[i].text == closing), None)
+            if end is not None and end > start + 1:
+                names.add(tuple(t.text for t in doc[start + 1:end]))
+        elif start not in taken and not doc[start].is_alpha and any(ch.isalnum() for ch in doc[start].text):
+            names.add((doc[start].text,))
+    out = []
+    for name in names:
+        size = len(name)
+        for i in range(len(doc) - size + 1):
+            if tuple(t.text for t in doc[i:i + size]) == name and not taken.intersection(range(i, i + size)):
+                out.append(Candidate(i, i + size, "DRUG", " ".join(name).lower(), None, "pattern",
+                                     "rule:introduced_name"))
     return out
