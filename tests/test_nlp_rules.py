@@ -160,3 +160,7 @@ def test_name_introduced_by_a_drug_class_is_a_drug_throughout_the_document():
              if m.canonical == "peptide x"]
     assert len(spans) == 2
     assert not any(t == "Anna K" for t, _, _ in found)  # only a drug class introduces a drug name
+
+
+def test_pdx_is_a_gene_only_in_gene_context():
+    assert not any(label == "GENE_OR_PROTEIN" for _, label, _ in _found("In a PDX model of PNET (PDX-PNET), tumors shrank."))
