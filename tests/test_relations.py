@@ -339,6 +339,12 @@ def test_graded_harm_is_harm_shown_and_denied_harm_is_no_effect(nlp):
     assert facts(find_statements(sent)) == {("lanreotide", None, "adverse events", "no_effect", True)}
 
 
+def test_a_benefit_is_efficacy_shown(nlp):
+    sent = tagged(nlp, "The study suggests antitumour benefit in the use of lanreotide in NETs.",
+                  [("antitumour benefit", "OUTCOME", "anti-tumor activity"), ("lanreotide", "DRUG", "lanreotide")])
+    assert facts(find_statements(sent)) == {("lanreotide", None, "anti-tumor activity", "increases", False)}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

@@ -43,6 +43,7 @@ ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "
 # "<drug>-resistant cells": the drug qualifies the noun, it does not act in the sentence.
 NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refractory", "naive", "naïve",
                                 "derived", "like", "free", "binding"})
+BENEFIT_WORDS = frozenset({"benefit", "benefits"})
 HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
                         "marked".split())  # "intolerable toxicity": harm shown
 CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
@@ -371,6 +372,8 @@ def _outcome_cue(sent: Span, anchor: Span, outcome: Span) -> tuple[str | None, b
     # "promising results", "intolerable toxicity").
     before = outcome.doc[outcome.start - 1] if outcome.start > outcome.sent.start else None
     grades = {t.lower_ for t in (outcome[0], before) if t is not None}
+    if name == "anti-tumor activity" and outcome[-1].lower_ in BENEFIT_WORDS:  # "antitumour benefit"
+        return "increases", negated, False
     if (name == "anti-tumor activity" and grades & EFFICACY_GRADES) or (name == "adverse events" and grades & HARM_GRADES):
         return "increases", negated, False
     if name != "anti-tumor activity":
