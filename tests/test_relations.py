@@ -345,6 +345,13 @@ def test_a_benefit_is_efficacy_shown(nlp):
     assert facts(find_statements(sent)) == {("lanreotide", None, "anti-tumor activity", "increases", False)}
 
 
+def test_most_efficient_therapy_in_an_outcome(nlp):
+    sent = tagged(nlp, "In GI-NETs the most efficient therapy in disease control was the combination of bevacizumab with SSA.",
+                  [("disease control", "OUTCOME", "disease control"), ("bevacizumab", "DRUG", "bevacizumab"),
+                   ("SSA", "DRUG", "somatostatin analog")])
+    assert facts(find_statements(sent)) == {("bevacizumab", None, "disease control", "increases", False)}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]
