@@ -352,6 +352,13 @@ def test_most_efficient_therapy_in_an_outcome(nlp):
     assert facts(find_statements(sent)) == {("bevacizumab", None, "disease control", "increases", False)}
 
 
+def test_vague_efficacy_is_about_the_measure_the_studies_assessed(nlp):
+    sent = tagged(nlp, "In 8 studies assessing the PFS of nine therapies, lanreotide showed high effectiveness.",
+                  [("PFS", "OUTCOME", "progression-free survival"), ("lanreotide", "DRUG", "lanreotide"),
+                   ("effectiveness", "OUTCOME", "anti-tumor activity")])
+    assert facts(find_statements(sent)) == {("lanreotide", None, "progression-free survival", "increases", False)}
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

@@ -567,6 +567,10 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             targets.append((stated, None, "inhibits", False, rule))
     findings = []
     first = targets[0] if targets else None
+    # "In studies assessing the PFS …, X showed high effectiveness": the measure studied is what
+    # the vague efficacy word is about.
+    framing = {canonical(o) for o in outcomes if canonical(o) in CLINICAL_OUTCOMES
+               and _outcome_cue(sent, agent.anchor, o)[2]}
     for outcome in outcomes:
         effect, negated, investigated = _outcome_cue(sent, agent.anchor, outcome)
         if investigated or _reports_a_study(sent):
@@ -576,13 +580,16 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             effect, rule = _comparison_effect(sent, outcome), "comparison"
         if effect is None:
             continue
+        vague = outcome.text.lower() in VAGUE_EFFICACY
+        name, confidence = canonical(outcome), 0.7 if rule == "cue" else 0.6
+        if vague and len(framing) == 1:
+            name, vague, rule = next(iter(framing)), False, f"{rule}+framed"
         findings.append(Finding(
             agent=agent, target=first[0] if first else None, target_id=first[1] if first else None,
-            interaction=first[2] if first else None, outcome=canonical(outcome),
+            interaction=first[2] if first else None, outcome=name,
             effect="no_effect" if negated else effect, negated=negated,
             rule=f"{rule_prefix}outcome-{rule}" + (f"+target-{first[4]}" if first else ""),
-            confidence=0.7 if rule == "cue" else 0.6,
-            extra={"vague": outcome.text.lower() in VAGUE_EFFICACY}))
+            confidence=confidence, extra={"vague": vague}))
     # Targets not already carried by an outcome record get their own record, except a class's
     # own target with nothing else said ("mTOR inhibitors are used in …" states nothing).
     for index, (name, target_id, interaction, negated, rule) in enumerate(targets):
