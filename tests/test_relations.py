@@ -359,6 +359,14 @@ def test_vague_efficacy_is_about_the_measure_the_studies_assessed(nlp):
     assert facts(find_statements(sent)) == {("lanreotide", None, "progression-free survival", "increases", False)}
 
 
+def test_the_study_refers_back_to_the_study_of_a_named_drug_only(nlp):
+    sent = tagged(nlp, "The study demonstrated robust activation of the MAPK pathway.", [("MAPK", "GENE_OR_PROTEIN", "MAPK")])
+    named = _antecedent(nlp, "Patients received everolimus 10 mg daily.", "everolimus", "everolimus")
+    assert facts(find_statements(sent, antecedent=named)) == {("everolimus", "MAPK", None, None, False)}
+    a_class = _antecedent(nlp, "mTOR inhibitors are widely used.", "mTOR inhibitors", "mtor inhibitor")
+    assert find_statements(sent, antecedent=a_class) == []
+
+
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
     previous = tagged(nlp, "Onatasertib was tested in a phase 2 study.", [("Onatasertib", "DRUG", "onatasertib")])
     antecedent = agents(previous, list(previous.ents))[0]

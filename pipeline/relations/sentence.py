@@ -476,14 +476,16 @@ def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> li
     return found
 
 
-def anaphor(sent: Span) -> Span | None:
-    """An anaphoric subject near the start ("The drug", "This combination", "the two drugs").
+def anaphor(sent: Span, named_drug: bool = True) -> Span | None:
+    """An anaphoric subject near the start ("The drug", "This combination", "the two drugs");
+    "the study", "the trial" refer back to the study of a named drug (``named_drug``), not of a
+    class.
 
     When the noun is itself a cue ("The inhibition of pS6 …") the determiner stands for the
     agent, so that the noun still reads as the cue."""
     doc = sent.doc
     for token in sent[:ANAPHOR_WINDOW]:
-        if not has_category(token, "anaphor"):
+        if not (has_category(token, "anaphor") or (named_drug and has_category(token, "study_reference"))):
             continue
         determiners = [t for t in doc[max(sent.start, token.i - 3):token.i] if t.lower_ in DETERMINERS]
         if determiners:
@@ -519,7 +521,7 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     acting = agents(sent, drugs, primary_hint)
     rule_prefix = ""
     if not acting and antecedent is not None and (genes or outcomes):
-        pointer = anaphor(sent)
+        pointer = anaphor(sent, named_drug=not antecedent.is_class)
         if pointer is not None:
             rule_prefix = "anaphor+"
         elif not drugs and not antecedent.is_class and reports_a_result(sent):
