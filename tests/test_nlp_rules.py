@@ -164,3 +164,10 @@ def test_name_introduced_by_a_drug_class_is_a_drug_throughout_the_document():
 
 def test_pdx_is_a_gene_only_in_gene_context():
     assert not any(label == "GENE_OR_PROTEIN" for _, label, _ in _found("In a PDX model of PNET (PDX-PNET), tumors shrank."))
+
+
+def test_british_and_singular_class_names():
+    found = _found("Mice got Dox + antibiotic; antioestrogens activate Notch via the oestrogen receptor.")
+    assert ("antibiotic", "DRUG", "anti-bacterial agents") in found
+    assert ("antioestrogens", "DRUG", "estrogen receptor antagonists") in found
+    assert ("oestrogen receptor", "GENE_OR_PROTEIN", "ESR1") in found
