@@ -167,6 +167,12 @@ def test_class_apposition_goes_to_the_drug_it_is_apposed_to_not_a_coordinated_on
     assert [a.name for a in agents(sent, drugs)] == ["sirolimus", "pd98059"]
 
 
+def test_british_spellings_find_their_cues(nlp):
+    sent = tagged(nlp, "Tamoxifen antagonises the oestrogen receptor and sensitises cells to apoptosis.",
+                  [("Tamoxifen", "DRUG", "tamoxifen"), ("oestrogen receptor", "GENE_OR_PROTEIN", "ESR1")])
+    assert {(f.agent.name, f.target, f.interaction) for f in find_statements(sent)} == {("tamoxifen", "ESR1", "inhibits")}
+
+
 def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
     sent = tagged(nlp, "They described a rapamycin-induced ERK/MAPK activation based on an S6K/PI3K pathway.",
                   [("rapamycin", "DRUG", "sirolimus"), ("ERK", "GENE_OR_PROTEIN", "ERK"),

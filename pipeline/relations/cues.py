@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,8 @@ def _forms(token: Token) -> tuple[str, ...]:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
             forms.extend([stem, stem + "e"])
+    # British spelling: "antagonises", "sensitised" find "antagonize", "sensitize".
+    forms.extend([re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", form) for form in forms if "is" in form])
     return tuple(forms)
 
 
