@@ -173,6 +173,12 @@ def test_british_spellings_find_their_cues(nlp):
     assert {(f.agent.name, f.target, f.interaction) for f in find_statements(sent)} == {("tamoxifen", "ESR1", "inhibits")}
 
 
+def test_a_resisted_drug_does_not_act_on_the_resistance_proteins(nlp):
+    sent = tagged(nlp, "Tumours resistant to tamoxifen often show enhanced activity of EGFR and HER2.",
+                  [("tamoxifen", "DRUG", "tamoxifen"), ("EGFR", "GENE_OR_PROTEIN", "EGFR"), ("HER2", "GENE_OR_PROTEIN", "ERBB2")])
+    assert find_statements(sent) == []
+
+
 def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
     sent = tagged(nlp, "They described a rapamycin-induced ERK/MAPK activation based on an S6K/PI3K pathway.",
                   [("rapamycin", "DRUG", "sirolimus"), ("ERK", "GENE_OR_PROTEIN", "ERK"),

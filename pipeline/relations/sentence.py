@@ -46,6 +46,8 @@ NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refrac
 BENEFIT_WORDS = frozenset({"benefit", "benefits"})
 HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
                         "marked".split())  # "intolerable toxicity": harm shown
+RESISTANCE_WORDS = frozenset({"resistant", "resistance", "tolerance", "tolerant", "refractory", "sensitive",
+                              "sensitivity"})
 CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
 CO_TREATMENT_WINDOW = 5  # "treated with increasing doses of X"
 THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
@@ -546,8 +548,17 @@ def _parenthesised_after(anchor: Span, chains) -> list:
     return [(chain, name) for chain, name in chains if chain.end == anchor.start - 1]
 
 
+def _resisted(anchor: Span) -> bool:
+    """"Tumours resistant to tamoxifen", "tolerance to chemotherapeutics": the drug is what is
+    resisted; the proteins the sentence goes on to name are the resistance's, not the drug's."""
+    before = [t.lower_ for t in anchor.doc[max(0, anchor.start - 2):anchor.start]]
+    return len(before) == 2 and before[1] == "to" and before[0] in RESISTANCE_WORDS
+
+
 def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) -> list[Finding]:
     targets = []  # (name, id, interaction, negated, rule)
+    if len(agent.anchor) and _resisted(agent.anchor):
+        chains = []
     paired = _parenthesised_after(agent.anchor, chains)
     # A pairing shares the cue that opens the list ("dual inhibition of mTOR (X) and PI3K (Y)").
     lookbehind = len(sent) if paired else LOOKBEHIND
