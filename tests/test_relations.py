@@ -179,6 +179,13 @@ def test_a_resisted_drug_does_not_act_on_the_resistance_proteins(nlp):
     assert find_statements(sent) == []
 
 
+def test_a_protein_named_as_the_assay_readout_is_not_a_target(nlp):
+    sent = tagged(nlp, "Doxorubicin increased apoptosis, as determined by cleaved caspase 3 immunoreactivity.",
+                  [("Doxorubicin", "DRUG", "doxorubicin"), ("apoptosis", "OUTCOME", "apoptosis"),
+                   ("caspase 3", "GENE_OR_PROTEIN", "CASP3")])
+    assert {(f.target, f.outcome) for f in find_statements(sent)} == {(None, "apoptosis")}
+
+
 def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
     sent = tagged(nlp, "They described a rapamycin-induced ERK/MAPK activation based on an S6K/PI3K pathway.",
                   [("rapamycin", "DRUG", "sirolimus"), ("ERK", "GENE_OR_PROTEIN", "ERK"),

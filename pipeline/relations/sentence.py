@@ -46,6 +46,9 @@ NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refrac
 BENEFIT_WORDS = frozenset({"benefit", "benefits"})
 HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
                         "marked".split())  # "intolerable toxicity": harm shown
+ASSAY_VERBS = frozenset({"determined", "measured", "assessed", "detected", "evaluated", "quantified",
+                         "visualized", "monitored"})
+ASSAY_WINDOW = 4  # "as determined by cleaved caspase 3"
 RESISTANCE_WORDS = frozenset({"resistant", "resistance", "tolerance", "tolerant", "refractory", "sensitive",
                               "sensitivity"})
 CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
@@ -315,6 +318,13 @@ def target_chains(genes: list[Span]) -> list[list[Span]]:
     return chains
 
 
+def _assay_readout(chain: Span) -> bool:
+    """"apoptosis, as determined by cleaved caspase 3 immunoreactivity": a protein named as the
+    assay's readout is how an outcome was measured, not a target."""
+    before = [t.lower_ for t in chain.doc[max(chain.sent.start, chain.start - ASSAY_WINDOW):chain.start]]
+    return any(word in ASSAY_VERBS and after == "by" for word, after in zip(before, before[1:]))
+
+
 def _chain_name(chain: list[Span]) -> str:
     names: list[str] = []
     for gene in chain:
@@ -532,7 +542,8 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
             acting = [Agent(antecedent.name, antecedent.identifier, antecedent.partners, pointer,
                             antecedent.is_class)]
     classes = [d for d in drugs if _is_class(d)]
-    chains = [(sent.doc[c[0].start:c[-1].end], _chain_name(c)) for c in target_chains(genes)]
+    chains = [(sent.doc[c[0].start:c[-1].end], _chain_name(c)) for c in target_chains(genes)
+              if not _assay_readout(sent.doc[c[0].start:c[-1].end])]
     findings: list[Finding] = []
     for agent in acting:
         findings.extend(_agent_findings(sent, agent, chains, outcomes, classes, rule_prefix))
