@@ -186,6 +186,16 @@ def test_a_protein_named_as_the_assay_readout_is_not_a_target(nlp):
     assert {(f.target, f.outcome) for f in find_statements(sent)} == {(None, "apoptosis")}
 
 
+def test_drugs_listed_as_components_are_not_agents(nlp):
+    sent = tagged(nlp, "Neoadjuvant chemotherapy, comprising anthracyclines (doxorubicin) and taxoids (paclitaxel), "
+                       "reduces tumor size.",
+                  [("chemotherapy", "DRUG", "chemotherapy"), ("anthracyclines", "DRUG", "anthracyclines"),
+                   ("doxorubicin", "DRUG", "doxorubicin"), ("taxoids", "DRUG", "taxoids"),
+                   ("paclitaxel", "DRUG", "paclitaxel"), ("tumor size", "OUTCOME", "tumor growth")])
+    sent.ents[0]._.match = "class"
+    assert regimens(find_statements(sent)) == {("chemotherapy", ())}
+
+
 def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
     sent = tagged(nlp, "They described a rapamycin-induced ERK/MAPK activation based on an S6K/PI3K pathway.",
                   [("rapamycin", "DRUG", "sirolimus"), ("ERK", "GENE_OR_PROTEIN", "ERK"),

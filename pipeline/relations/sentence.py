@@ -46,6 +46,7 @@ NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refrac
 BENEFIT_WORDS = frozenset({"benefit", "benefits"})
 HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
                         "marked".split())  # "intolerable toxicity": harm shown
+COMPOSITION_WORDS = frozenset({"comprising", "consisting", "composed", "comprises", "consists"})
 ASSAY_VERBS = frozenset({"determined", "measured", "assessed", "detected", "evaluated", "quantified",
                          "visualized", "monitored"})
 ASSAY_WINDOW = 4  # "as determined by cleaved caspase 3"
@@ -463,10 +464,21 @@ def _kind_of_therapy_given_as(drug: Span) -> bool:
             and doc[drug.end].lower_ == "with" and doc[drug.end + 1].ent_type_ == "DRUG")
 
 
+def _without_components(drugs: list[Span]) -> list[Span]:
+    """"Neoadjuvant chemotherapy is a combination of agents, comprising anthracyclines
+    (doxorubicin), …": drugs listed after a composition word are parts of the drug named before
+    it, which is the agent."""
+    if not drugs:
+        return drugs
+    marks = [t.i for t in drugs[0].sent if t.lower_ in COMPOSITION_WORDS and t.i > drugs[0].start]
+    return [d for d in drugs if d.start < marks[0]] if marks else drugs
+
+
 def agents(sent: Span, drugs: list[Span], primary_hint: str | None = None) -> list[Agent]:
     """The interventions a sentence speaks of. A class next to a named drug describes that
     drug and is not an agent of its own. ``primary_hint`` (a table row's drug-name cell)
     makes that drug the primary of its combination."""
+    drugs = _without_components(drugs)
     named = [d for d in drugs if not _is_class(d)]
     groups = combination_groups(sent, [d for d in drugs if not _kind_of_therapy_given_as(d)])
     if primary_hint:
