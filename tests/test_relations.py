@@ -196,6 +196,13 @@ def test_drugs_listed_as_components_are_not_agents(nlp):
     assert regimens(find_statements(sent)) == {("chemotherapy", ())}
 
 
+def test_mesh_class_names_are_classes_that_describe_the_named_drug(nlp):
+    sent = tagged(nlp, "In mice, doxorubicin, an anthracycline, shows anti-tumor effects.",
+                  [("doxorubicin", "DRUG", "doxorubicin"), ("anthracycline", "DRUG", "anthracyclines"),
+                   ("anti-tumor effects", "OUTCOME", "anti-tumor activity")])
+    assert regimens(find_statements(sent)) == {("doxorubicin", ())}
+
+
 def test_cue_noun_right_after_a_gene_chain_is_that_chains_own(nlp):
     sent = tagged(nlp, "They described a rapamycin-induced ERK/MAPK activation based on an S6K/PI3K pathway.",
                   [("rapamycin", "DRUG", "sirolimus"), ("ERK", "GENE_OR_PROTEIN", "ERK"),

@@ -46,6 +46,9 @@ NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refrac
 BENEFIT_WORDS = frozenset({"benefit", "benefits"})
 HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
                         "marked".split())  # "intolerable toxicity": harm shown
+# Last words of drug-class names (the drug lexicon's MeSH classes carry no class flag).
+CLASS_HEAD_WORDS = frozenset("agents inhibitors antagonists agonists analogs analogues anthracyclines taxanes taxoids "
+                             "antibiotics alkaloids drugs blockers modulators antimetabolites".split())
 COMPOSITION_WORDS = frozenset({"comprising", "consisting", "composed", "comprises", "consists"})
 ASSAY_VERBS = frozenset({"determined", "measured", "assessed", "detected", "evaluated", "quantified",
                          "visualized", "monitored"})
@@ -144,9 +147,11 @@ def class_target(span: Span) -> str | None:
 
 
 def _is_class(span: Span) -> bool:
-    """A drug class ("SSA", "mTOR inhibitors"), not a named drug."""
+    """A drug class ("SSA", "mTOR inhibitors", MeSH's "anthracyclines", "anti-bacterial
+    agents"), not a named drug."""
     match = span._.match if span.has_extension("match") else None
-    return match == "class" or canonical(span) in class_targets()
+    name = canonical(span)
+    return match == "class" or name in class_targets() or name.split()[-1] in CLASS_HEAD_WORDS
 
 
 def _between(left: Span, right: Span) -> Span:
