@@ -184,6 +184,9 @@ def test_a_protein_named_as_the_assay_readout_is_not_a_target(nlp):
                   [("Doxorubicin", "DRUG", "doxorubicin"), ("apoptosis", "OUTCOME", "apoptosis"),
                    ("caspase 3", "GENE_OR_PROTEIN", "CASP3")])
     assert {(f.target, f.outcome) for f in find_statements(sent)} == {(None, "apoptosis")}
+    sent = tagged(nlp, "Halofuginone decreased collagen synthesis in TGF-β-activated myofibroblasts.",
+                  [("Halofuginone", "DRUG", "halofuginone"), ("TGF-β", "GENE_OR_PROTEIN", "TGFB")])
+    assert find_statements(sent) == []
 
 
 def test_drugs_listed_as_components_are_not_agents(nlp):

@@ -53,6 +53,8 @@ COMPOSITION_WORDS = frozenset({"comprising", "consisting", "composed", "comprise
 ASSAY_VERBS = frozenset({"determined", "measured", "assessed", "detected", "evaluated", "quantified",
                          "visualized", "monitored"})
 ASSAY_WINDOW = 4  # "as determined by cleaved caspase 3"
+CELL_STATES = frozenset("activated stimulated treated deficient expressing overexpressing positive negative null "
+                        "knockout transfected".split())
 RESISTANCE_WORDS = frozenset({"resistant", "resistance", "tolerance", "tolerant", "refractory", "sensitive",
                               "sensitivity"})
 CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
@@ -324,11 +326,15 @@ def target_chains(genes: list[Span]) -> list[list[Span]]:
     return chains
 
 
-def _assay_readout(chain: Span) -> bool:
-    """"apoptosis, as determined by cleaved caspase 3 immunoreactivity": a protein named as the
-    assay's readout is how an outcome was measured, not a target."""
-    before = [t.lower_ for t in chain.doc[max(chain.sent.start, chain.start - ASSAY_WINDOW):chain.start]]
-    return any(word in ASSAY_VERBS and after == "by" for word, after in zip(before, before[1:]))
+def _not_a_target(chain: Span) -> bool:
+    """Genes the sentence names for another purpose: an assay's readout ("apoptosis, as determined
+    by cleaved caspase 3 immunoreactivity") or a cell state ("TGF-β-activated myofibroblasts",
+    "HER2-positive tumours")."""
+    doc = chain.doc
+    before = [t.lower_ for t in doc[max(chain.sent.start, chain.start - ASSAY_WINDOW):chain.start]]
+    after = [t.lower_ for t in doc[chain.end:chain.end + 2]]
+    return (any(word in ASSAY_VERBS and nxt == "by" for word, nxt in zip(before, before[1:]))
+            or (len(after) == 2 and after[0] == "-" and after[1] in CELL_STATES))
 
 
 def _chain_name(chain: list[Span]) -> str:
@@ -560,7 +566,7 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
                             antecedent.is_class)]
     classes = [d for d in drugs if _is_class(d)]
     chains = [(sent.doc[c[0].start:c[-1].end], _chain_name(c)) for c in target_chains(genes)
-              if not _assay_readout(sent.doc[c[0].start:c[-1].end])]
+              if not _not_a_target(sent.doc[c[0].start:c[-1].end])]
     findings: list[Finding] = []
     for agent in acting:
         findings.extend(_agent_findings(sent, agent, chains, outcomes, classes, rule_prefix))
