@@ -171,3 +171,8 @@ def test_british_and_singular_class_names():
     assert ("antibiotic", "DRUG", "anti-bacterial agents") in found
     assert ("antioestrogens", "DRUG", "estrogen receptor antagonists") in found
     assert ("oestrogen receptor", "GENE_OR_PROTEIN", "ESR1") in found
+
+
+def test_tumour_weight_and_metastatic_burden_are_outcomes():
+    found = _found("Treated animals displayed reduced tumor weight and metastatic burden.")
+    assert ("tumor weight", "OUTCOME", "tumor growth") in found and ("metastatic burden", "OUTCOME", "metastasis") in found
