@@ -176,3 +176,13 @@ def test_british_and_singular_class_names():
 def test_tumour_weight_and_metastatic_burden_are_outcomes():
     found = _found("Treated animals displayed reduced tumor weight and metastatic burden.")
     assert ("tumor weight", "OUTCOME", "tumor growth") in found and ("metastatic burden", "OUTCOME", "metastasis") in found
+
+
+def test_mutant_specific_inhibitor_class_and_the_code_it_introduces():
+    found = _found("We used the investigational K-Ras(G12C) inhibitor ARS1620. Cells resisted ARS1620; "
+                   "BRAF V600E inhibitors were also tested.")
+    assert ("K-Ras(G12C) inhibitor", "DRUG", "kras inhibitor") in found
+    assert ("BRAF V600E inhibitors", "DRUG", "braf inhibitor") in found
+    assert [t for t, label, c in found if c == "ars1620"] == ["ARS1620"]  # found at both uses (a set here)
+    assert len([m for m in annotate_text("The K-Ras(G12C) inhibitor ARS1620 was used; ARS1620 worked.").mentions
+                if m.canonical == "ars1620"]) == 2

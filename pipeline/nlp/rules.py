@@ -38,6 +38,7 @@ CLASS_HEADS = {"inhibitor": "inhibitor", "inhibitors": "inhibitor", "antagonist"
                "antagonists": "antagonist", "blocker": "blocker", "blockers": "blocker"}
 GENE_JOINERS = frozenset({"/", "-"})
 KINASE_WORDS = frozenset({"kinase", "kinases"})
+MUTATION = re.compile(r"^[a-z]\d{1,4}[a-z*]$")  # lower-cased point mutation: "g12c", "v600e"
 # Tokens naming one member of a compound series: letters, roman numerals, "Rg3", "A1".
 DESIGNATOR = re.compile(r"^(?:[A-Z]|[IVX]{1,4}[A-Z]?|[A-Z][a-z]?\d)$")
 # Heads that make a preceding drug-lexicon word part of a protein or process name.
@@ -126,13 +127,17 @@ def _is_residue(c: Candidate, words: Sequence[str]) -> bool:
 def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) -> list[Candidate]:
     """``<gene>[/<gene>…] (kinase) inhibitor(s)`` and ``inhibitor(s) of (the) <gene>…`` → a drug
     class named after the target(s) ("MEK/Erk inhibitors", "antagonist of CXCR4")."""
-    genes = {c.end: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
-    genes_at = {c.start: c for c in candidates if c.label == "GENE_OR_PROTEIN"}
+    # the longest gene ending (starting) at each token: "K-Ras", not its "Ras"
+    by_length = sorted((c for c in candidates if c.label == "GENE_OR_PROTEIN"), key=lambda c: c.end - c.start)
+    genes = {c.end: c for c in by_length}
+    genes_at = {c.start: c for c in by_length}
     out = []
     for index, head in ((i, CLASS_HEADS[w]) for i, w in enumerate(words) if w in CLASS_HEADS):
         chain = _chain_ending(genes, words, index)
         if not chain and index > 0 and words[index - 1] in KINASE_WORDS:  # "mTORC1/2 kinase inhibitor"
             chain = _chain_ending(genes, words, index - 1)
+        if not chain:  # "K-Ras(G12C) inhibitor", "KRAS G12C inhibitors": the mutant the drug is for
+            chain = _chain_ending(genes, words, _before_mutation(words, index))
         if chain:
             start, end = chain[0].start, index + 1
         else:
@@ -143,6 +148,15 @@ def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) ->
         name = "/".join(g.canonical.lower() for g in chain)
         out.append(Candidate(start, end, "DRUG", f"{name} {head}", None, "class", "rule:gene_class"))
     return out
+
+
+def _before_mutation(words: Sequence[str], end: int) -> int:
+    """Where a gene would end if a mutation ("G12C", "(G12C)") stands right before ``end``."""
+    if end >= 3 and words[end - 1] == ")" and MUTATION.match(words[end - 2]) and words[end - 3] == "(":
+        return end - 3
+    if end >= 1 and MUTATION.match(words[end - 1]):
+        return end - 1
+    return end
 
 
 def _chain_ending(genes: dict, words: Sequence[str], end: int) -> list[Candidate]:
@@ -383,8 +397,9 @@ def graded_efficacy(words: Sequence[str]) -> list[Candidate]:
 
 
 def introduced_names(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
-    """``<drug class> named/called ‘X’`` introduces X as a drug; every use of X in the document
-    is then that drug. The name is quoted (up to four tokens) or one token."""
+    """``<drug class> named/called ‘X’`` or ``<drug class> <research code>`` introduces X as a
+    drug; every use of X in the document is then that drug. A named name is quoted (up to four
+    tokens) or one token."""
     taken = {i for c in candidates for i in range(c.start, c.end)}
     names: set[tuple[str, ...]] = set()
     for c in candidates:
@@ -399,6 +414,11 @@ def introduced_names(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
                 names.add(tuple(t.text for t in doc[start + 1:end]))
         elif start not in taken and not doc[start].is_alpha and any(ch.isalnum() for ch in doc[start].text):
             names.add((doc[start].text,))
+    # "the K-Ras(G12C) inhibitor ARS1620": a research code right after a class names one of it
+    for c in candidates:
+        if (c.label == "DRUG" and c.match == "class" and c.end < len(doc) and c.end not in taken
+                and RESEARCH_CODE.match(doc[c.end].text)):
+            names.add((doc[c.end].text,))
     out = []
     for name in names:
         size = len(name)
