@@ -419,11 +419,7 @@ def introduced_names(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         if (c.label == "DRUG" and c.match == "class" and c.end < len(doc) and c.end not in taken
                 and RESEARCH_CODE.match(doc[c.end].text)):
             names.add((doc[c.end].text,))
-    out = []
-    for name in names:
-        size = len(name)
-        for i in range(len(doc) - size + 1):
-            if tuple(t.text for t in doc[i:i + size]) == name and not taken.intersection(range(i, i + size)):
-                out.append(Candidate(i, i + size, "DRUG", " ".join(name).lower(), None, "pattern",
-                                     "rule:introduced_name"))
-    return out
+    texts = [t.text for t in doc] if names else []
+    return [Candidate(i, i + len(name), "DRUG", " ".join(name).lower(), None, "pattern", "rule:introduced_name")
+            for name in names for i in range(len(texts) - len(name) + 1)
+            if tuple(texts[i:i + len(name)]) == name and not taken.intersection(range(i, i + len(name)))]

@@ -55,13 +55,13 @@ ASSAY_VERBS = frozenset({"determined", "measured", "assessed", "detected", "eval
 ASSAY_WINDOW = 4  # "as determined by cleaved caspase 3"
 CELL_STATES = frozenset("activated stimulated treated deficient expressing overexpressing positive negative null "
                         "knockout transfected".split())
-RESISTANCE_WORDS = frozenset({"resistant", "resistance", "tolerance", "tolerant", "refractory", "sensitive",
-                              "sensitivity"})
 CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
 CO_TREATMENT_WINDOW = 5  # "treated with increasing doses of X"
 THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
 INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
 RESPONSE_NOUNS = frozenset({"resistance", "sensitivity", "insensitivity", "refractoriness"})  # "X resistance"
+# "resistant to X", "tolerance to X": X is what is resisted.
+RESISTANCE_WORDS = RESPONSE_NOUNS | {"resistant", "sensitive", "refractory", "tolerance", "tolerant"}
 DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 # A percentage or a count of patients/groups ("41%", "13 out of 21 patients", "the two groups").
@@ -614,12 +614,11 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             targets.append((stated, None, "inhibits", False, rule))
     findings = []
     first = targets[0] if targets else None
+    cues = [(outcome, *_outcome_cue(sent, agent.anchor, outcome)) for outcome in outcomes]
     # "In studies assessing the PFS …, X showed high effectiveness": the measure studied is what
     # the vague efficacy word is about.
-    framing = {canonical(o) for o in outcomes if canonical(o) in CLINICAL_OUTCOMES
-               and _outcome_cue(sent, agent.anchor, o)[2]}
-    for outcome in outcomes:
-        effect, negated, investigated = _outcome_cue(sent, agent.anchor, outcome)
+    framing = {canonical(o) for o, _, _, investigated in cues if investigated and canonical(o) in CLINICAL_OUTCOMES}
+    for outcome, effect, negated, investigated in cues:
         if investigated or _reports_a_study(sent):
             continue
         rule = "cue"
