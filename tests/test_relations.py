@@ -363,47 +363,43 @@ def test_no_improvement_is_a_negated_outcome(nlp):
         ("everolimus", None, "progression-free survival", "no_effect", True)}
 
 
-def test_graded_efficacy_is_efficacy_shown(nlp):
-    sent = tagged(nlp, "Sorafenib in renal cancer: modest activity.",
-                  [("Sorafenib", "DRUG", "sorafenib"), ("modest activity", "OUTCOME", "anti-tumor activity")])
-    assert facts(find_statements(sent)) == {("sorafenib", None, "anti-tumor activity", "increases", False)}
-
-
-def test_graded_harm_is_harm_shown_and_denied_harm_is_no_effect(nlp):
-    sent = tagged(nlp, "Two trials of dactolisib were stopped early for intolerable toxicity.",
-                  [("dactolisib", "DRUG", "dactolisib"), ("toxicity", "OUTCOME", "adverse events")])
-    assert facts(find_statements(sent)) == {("dactolisib", None, "adverse events", "increases", False)}
-    sent = tagged(nlp, "Lanreotide was given with no severe toxicity.",
-                  [("Lanreotide", "DRUG", "lanreotide"), ("toxicity", "OUTCOME", "adverse events")])
-    assert facts(find_statements(sent)) == {("lanreotide", None, "adverse events", "no_effect", True)}
-
-
-def test_a_benefit_is_efficacy_shown(nlp):
-    sent = tagged(nlp, "The study suggests antitumour benefit in the use of lanreotide in NETs.",
-                  [("antitumour benefit", "OUTCOME", "anti-tumor activity"), ("lanreotide", "DRUG", "lanreotide")])
-    assert facts(find_statements(sent)) == {("lanreotide", None, "anti-tumor activity", "increases", False)}
-
-
-def test_most_efficient_therapy_in_an_outcome(nlp):
-    sent = tagged(nlp, "In GI-NETs the most efficient therapy in disease control was the combination of bevacizumab with SSA.",
-                  [("disease control", "OUTCOME", "disease control"), ("bevacizumab", "DRUG", "bevacizumab"),
-                   ("SSA", "DRUG", "somatostatin analog")])
-    assert facts(find_statements(sent)) == {("bevacizumab", None, "disease control", "increases", False)}
-
-
-def test_vague_efficacy_is_about_the_measure_the_studies_assessed(nlp):
-    sent = tagged(nlp, "In 8 studies assessing the PFS of nine therapies, lanreotide showed high effectiveness.",
-                  [("PFS", "OUTCOME", "progression-free survival"), ("lanreotide", "DRUG", "lanreotide"),
-                   ("effectiveness", "OUTCOME", "anti-tumor activity")])
-    assert facts(find_statements(sent)) == {("lanreotide", None, "progression-free survival", "increases", False)}
-
-
 def test_the_study_refers_back_to_the_study_of_a_named_drug_only(nlp):
     sent = tagged(nlp, "The study demonstrated robust activation of the MAPK pathway.", [("MAPK", "GENE_OR_PROTEIN", "MAPK")])
     named = _antecedent(nlp, "Patients received everolimus 10 mg daily.", "everolimus", "everolimus")
     assert facts(find_statements(sent, antecedent=named)) == {("everolimus", "MAPK", None, None, False)}
     a_class = _antecedent(nlp, "mTOR inhibitors are widely used.", "mTOR inhibitors", "mtor inhibitor")
     assert find_statements(sent, antecedent=a_class) == []
+
+
+@pytest.mark.parametrize("text,entities,expected", [
+    # graded efficacy is efficacy shown
+    ("Sorafenib in renal cancer: modest activity.",
+     [("Sorafenib", "DRUG", "sorafenib"), ("modest activity", "OUTCOME", "anti-tumor activity")],
+     ("sorafenib", None, "anti-tumor activity", "increases", False)),
+    # an anti-tumour benefit is efficacy shown
+    ("The study suggests antitumour benefit in the use of lanreotide in NETs.",
+     [("antitumour benefit", "OUTCOME", "anti-tumor activity"), ("lanreotide", "DRUG", "lanreotide")],
+     ("lanreotide", None, "anti-tumor activity", "increases", False)),
+    # graded harm is harm shown; denied harm is no effect
+    ("Two trials of dactolisib were stopped early for intolerable toxicity.",
+     [("dactolisib", "DRUG", "dactolisib"), ("toxicity", "OUTCOME", "adverse events")],
+     ("dactolisib", None, "adverse events", "increases", False)),
+    ("Lanreotide was given with no severe toxicity.",
+     [("Lanreotide", "DRUG", "lanreotide"), ("toxicity", "OUTCOME", "adverse events")],
+     ("lanreotide", None, "adverse events", "no_effect", True)),
+    # "the most efficient therapy in <outcome> was X"
+    ("In GI-NETs the most efficient therapy in disease control was the combination of bevacizumab with SSA.",
+     [("disease control", "OUTCOME", "disease control"), ("bevacizumab", "DRUG", "bevacizumab"),
+      ("SSA", "DRUG", "somatostatin analog")],
+     ("bevacizumab", None, "disease control", "increases", False)),
+    # a vague efficacy word is about the measure the studies assessed
+    ("In 8 studies assessing the PFS of nine therapies, lanreotide showed high effectiveness.",
+     [("PFS", "OUTCOME", "progression-free survival"), ("lanreotide", "DRUG", "lanreotide"),
+      ("effectiveness", "OUTCOME", "anti-tumor activity")],
+     ("lanreotide", None, "progression-free survival", "increases", False)),
+])
+def test_how_an_outcome_gets_its_direction(nlp, text, entities, expected):
+    assert facts(find_statements(tagged(nlp, text, entities))) == {expected}
 
 
 def test_anaphor_when_the_only_drug_is_a_comparator(nlp):
