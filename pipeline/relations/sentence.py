@@ -442,11 +442,17 @@ def _reports_a_study(sent: Span) -> bool:
     return root.pos_ == "VERB" and has_category(root, "investigation")
 
 
-def _comparison_effect(sent: Span, outcome: Span) -> str | None:
-    """Direction of a two-arm comparison of this outcome's measure, treated arm first."""
+@lru_cache(maxsize=256)
+def _sentence_stats(text: str) -> tuple:
+    """The trial statistics of a sentence, parsed once for all its agents and outcomes."""
     from pipeline.stats.sentences import parse_sentence
 
-    for stat in parse_sentence(sent.text):
+    return tuple(parse_sentence(text))
+
+
+def _comparison_effect(sent: Span, outcome: Span) -> str | None:
+    """Direction of a two-arm comparison of this outcome's measure, treated arm first."""
+    for stat in _sentence_stats(sent.text):
         if (MEASURE_OUTCOMES.get(stat.measure) == canonical(outcome) and stat.value is not None
                 and stat.comparator_value is not None):
             if stat.value == stat.comparator_value:
