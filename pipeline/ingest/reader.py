@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import importlib
-import os
 from pathlib import Path
 
 from pipeline.ingest.errors import IngestError
 from pipeline.records import Document
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 
 
 def max_bytes() -> int:
-    """Size limit in bytes, from ``PIPELINE_MAX_BYTES`` (default 100 MB)."""
-    return int(os.environ.get("PIPELINE_MAX_BYTES", DEFAULT_MAX_BYTES))
+    """Size limit in bytes (``PIPELINE_MAX_BYTES``, read in ``pipeline.settings``)."""
+    from pipeline.settings import load_settings
+
+    return load_settings().max_bytes
 
 
 def read_document(path: Path) -> Document:

@@ -6,7 +6,6 @@ Priority when two sources claim the same term: curated > genes > drugs > compoun
 from __future__ import annotations
 
 import csv
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,7 +82,9 @@ class Lexicon:
 
 def lexicon_dir() -> Path:
     """Directory holding the TSVs (``PIPELINE_LEXICON_DIR`` overrides, for tests)."""
-    return Path(os.environ.get("PIPELINE_LEXICON_DIR", DEFAULT_DIR))
+    from pipeline.settings import load_settings
+
+    return load_settings().lexicon_dir or DEFAULT_DIR
 
 
 def _read(path: Path) -> tuple[str, list[dict[str, str]]]:

@@ -54,6 +54,8 @@ class IngestFailureRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     quarantined_to: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Python traceback of an unexpected error (a bug, not bad input); migration 0002.
+    traceback: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class MentionRow(Base):

@@ -34,7 +34,11 @@ def connect(db_url: str) -> Engine:
     engine = create_engine(db_url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    from pipeline.store import inbox_models  # noqa: F401  (its tables are part of the schema)
+    from pipeline.store.migrate import upgrade
+
+    upgrade(engine)  # Alembic migrations (pipeline/store/migrations); keeps older databases' rows
+    Base.metadata.create_all(engine)  # any table no migration has made yet
     return engine
 
 
