@@ -6,6 +6,12 @@ Commands:
   evaluate --pred DIR --gold annotations/ --out REPORT_DIR
                                score predictions against the gold set; HTML + JSON + Markdown
   run                          the main job: extract the corpus (PDF and text), evaluate, report
+  inbox DIR                    process the new and changed files of DIR once (run summary stored)
+  serve --inbox DIR [--interval 60s | --cron "*/5 * * * *"]
+                               serve a Prefect deployment that runs `inbox DIR` on a schedule
+  deploy --inbox DIR --pool NAME [--interval | --cron]
+                               register that deployment with an existing Prefect server
+  status [--json]              last runs, counts per document, quarantine, leases
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="main job: extract the corpus, evaluate, write the report")
     run.add_argument("--out", type=Path, default=None, help="output folder (default: out/)")
     run.add_argument("--force", action="store_true", help="re-extract even unchanged documents")
+    from pipeline.inbox.cli import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -61,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
     settings = load_settings()
+    if args.command in {"ingest", "extract", "run", "inbox", "serve", "deploy"}:
+        from pipeline.prefect_env import configure_prefect
+
+        configure_prefect(settings)  # before Prefect is imported: no telemetry, a home per run
+    if args.command in {"inbox", "serve", "deploy", "status"}:
+        from pipeline.inbox.cli import run_command
+
+        return run_command(args, settings)
     if args.command == "ingest":
         from pipeline.flows.ingest import ingest_flow
 
@@ -71,8 +88,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         from pipeline.flows.extract import extract_flow
 
-        summary = extract_flow([str(p) for p in args.paths], out_dir=str(args.out), db_url=args.db,
-                               force=args.force, quarantine=not args.no_quarantine)
+        from pipeline.inbox.work import DatabaseUnavailable
+
+        try:
+            summary = extract_flow([str(p) for p in args.paths], out_dir=str(args.out), db_url=args.db,
+                                   force=args.force, quarantine=not args.no_quarantine)
+        except DatabaseUnavailable as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         _print_outcomes(summary.outcomes)
         print(f"{summary.n_triples} triples, {summary.n_stats} trial statistics -> {summary.out_dir}")
         return 0

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 from pipeline.export import write_exports
 from pipeline.flows.ingest import is_transient_io, log_outcome
-from pipeline.ingest.batch import IngestOutcome, expand_inputs, ingest_one
-from pipeline.process import extract, extractor_fingerprint
+from pipeline.ingest.batch import IngestOutcome, expand_inputs
+from pipeline.process import extractor_fingerprint
 from pipeline.settings import load_settings
 from pipeline.store import repository as repo
 
@@ -30,17 +30,40 @@ class ExtractSummary(BaseModel):
 @task(retries=2, retry_delay_seconds=2, retry_condition_fn=is_transient_io,
       task_run_name="extract {path.name}")
 def extract_task(path: Path, db_url: str, quarantine_dir: Path | None, force: bool) -> IngestOutcome:
-    """Ingest and extract one document, unless this content was extracted by this extractor."""
-    engine = repo.connect(db_url)
-    outcome, document = ingest_one(path, engine, quarantine_dir)
-    if document is None:
-        return outcome
-    fingerprint = extractor_fingerprint()
-    if force or not repo.is_extracted(engine, document.doc_id, document.content_hash, fingerprint):
-        result = extract(document)
-        repo.save_extraction(engine, outcome.doc_key, result.mentions, result.triples, result.stats,
-                             fingerprint)
-    return outcome
+    """Ingest and extract one document, unless this content was extracted by this extractor.
+
+    Any error of this document (bad input, or a bug in layout/NLP/extraction) is its failure,
+    recorded with a traceback; a document another worker is processing is waited for (lease).
+    """
+    from pipeline.inbox.flow import _owner
+    from pipeline.inbox.work import process_file
+
+    done = process_file(path, repo.connect(db_url), owner=_owner(), fingerprint=extractor_fingerprint(),
+                        quarantine_dir=quarantine_dir, lease_seconds=load_settings().lease_seconds,
+                        force=force, inbox=False, wait=True)
+    status = {"new": "ingested", "changed": "ingested"}.get(done.status, done.status)
+    return IngestOutcome(path=done.path, doc_id=done.doc_id, status=status, content_hash=done.content_hash,
+                         doc_key=done.doc_key if status != "failed" else None, n_pages=done.n_pages,
+                         error_code=done.error_code, reason=done.reason, quarantined_to=done.quarantined_to)
+
+
+def _outcome_or_failure(state, path: Path, db_url: str) -> IngestOutcome:
+    """The task's outcome; a task that failed after its retries is this document's failure (with
+    the traceback in the failure record), unless the database itself is gone."""
+    import traceback
+
+    from pipeline.inbox.work import DatabaseUnavailable, is_db_error, record_failure
+
+    result = state.result(raise_on_failure=False)
+    if not isinstance(result, BaseException):
+        return result
+    if is_db_error(result):
+        raise DatabaseUnavailable(f"database unreachable while extracting {path}: {result}")
+    reason = f"unexpected {type(result).__name__}: {result}"
+    record_failure(repo.connect(db_url), path, path.stem, None, "internal_error", reason, None,
+                   "".join(traceback.format_exception(result)))
+    return IngestOutcome(path=str(path), doc_id=path.stem, status="failed", error_code="internal_error",
+                         reason=reason)
 
 
 @flow(name="extract")
@@ -56,7 +79,9 @@ def extract_flow(paths: list[str], out_dir: str, db_url: str | None = None, forc
     outcomes = []
     for index, path in enumerate(files, 1):
         started = time.perf_counter()
-        outcome = extract_task(path, db_url, settings.quarantine_dir if quarantine else None, force)
+        state = extract_task(path, db_url, settings.quarantine_dir if quarantine else None, force,
+                             return_state=True)
+        outcome = _outcome_or_failure(state, path, db_url)
         log_outcome(logger, index, len(files), outcome, time.perf_counter() - started)
         outcomes.append(outcome)
     engine = repo.connect(db_url)

@@ -60,13 +60,28 @@ def ingest_one(
         try:
             document = read_document(path)
         except IngestError as error:
-            moved = quarantine(path, error, quarantine_dir) if quarantine_dir else None
+            try:
+                moved = quarantine(path, error, quarantine_dir) if quarantine_dir else None
+            except OSError as exc:  # quarantine not writable: say so, the batch goes on
+                moved, error.reason = None, f"{error.reason} (quarantine {quarantine_dir} not writable: {exc})"
             repo.record_failure(engine, str(path), doc_id, content_hash, error.code, error.reason,
                                 str(moved) if moved else None)
             return IngestOutcome(path=str(path), doc_id=doc_id, status="failed",
                                  content_hash=content_hash, error_code=error.code,
                                  reason=error.reason,
                                  quarantined_to=str(moved) if moved else None), None
+        except Exception as error:  # noqa: BLE001 — a bug on one document is that document's failure
+            if isinstance(error, OSError):
+                raise  # transient I/O: the task retries
+            import traceback
+
+            from pipeline.inbox.work import record_failure
+
+            reason = f"unexpected {type(error).__name__}: {error}"
+            record_failure(engine, path, doc_id, content_hash, "internal_error", reason, None,
+                           traceback.format_exc())
+            return IngestOutcome(path=str(path), doc_id=doc_id, status="failed", content_hash=content_hash,
+                                 error_code="internal_error", reason=reason), None
         status = "ingested"
         repo.save_document(engine, document)
     if out_dir is not None:
