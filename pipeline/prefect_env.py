@@ -32,6 +32,7 @@ QUIET_DEFAULTS = {
     # flow/task logs go to the API; the console shows the CLI's own lines
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_RUNNER_POLL_FREQUENCY": "5",  # a served deployment picks up its scheduled run soon
 }
 
 
