@@ -36,6 +36,9 @@ QUIET_DEFAULTS = {
 }
 
 
+current_home: Path | None = None  # the home configure_prefect made for this process
+
+
 def run_home(settings: Settings) -> Path:
     """A new, unique Prefect home for one run: ``<out>/prefect/<utc time>-<pid>-<random>``."""
     if settings.prefect_home is not None:
@@ -56,6 +59,8 @@ def configure_prefect(settings: Settings, environ: dict | None = None) -> Path |
         return None
     home = run_home(settings)
     home.mkdir(parents=True, exist_ok=True)
+    global current_home
+    current_home = home
     env["PREFECT_HOME"] = str(home)
     env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{home / 'prefect.db'}"
     return home

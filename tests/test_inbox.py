@@ -220,10 +220,6 @@ def run_two_workers_and_check(db_url: str, tmp_path: Path) -> None:
     assert len(per_doc) == 8 and len({n for _, n in per_doc}) == 1  # same text → same count each
 
 
-def test_two_processes_sqlite(tmp_path):
-    run_two_workers_and_check(f"sqlite:///{tmp_path / 'two.sqlite'}", tmp_path)
-
-
 def test_status_json_after_a_run(tmp_path, engine):
     from pipeline.inbox.flow import InboxSummary, _write_run
     from pipeline.inbox.status import collect, render, to_json
