@@ -234,3 +234,32 @@ def test_status_json_after_a_run(tmp_path, engine):
     assert data["runs"][0]["statements"] == outcome.n_statements
     assert data["documents"][0]["statements"] == outcome.n_statements
     assert "note_000" in render(data)
+
+
+def test_progress_one_line_per_document_and_a_bar():
+    import io
+
+    from pipeline.inbox.progress import Progress
+    from pipeline.inbox.work import DocOutcome
+
+    out = io.StringIO()
+    progress = Progress(out=out, bar=False)
+    progress.start(2, "inbox: 2 files, 2 to process, 0 unchanged")
+    progress.document(DocOutcome(path="/i/a.pdf", doc_id="a", status="new", n_pages=12, n_statements=5,
+                                 n_stats=2, seconds=1.25))
+    progress.document(DocOutcome(path="/i/b.pdf", doc_id="b", status="failed", error_code="corrupt",
+                                 reason="broken xref", quarantine_error="quarantine folder /q not writable"))
+    progress.finish("2 files: 1 new")
+    lines = out.getvalue().splitlines()
+    assert lines == ["inbox: 2 files, 2 to process, 0 unchanged",
+                     "[1/2] a new, 12 pages, 5 statements, 2 statistics (1.2s)",
+                     "[2/2] /i/b.pdf FAILED [corrupt] broken xref (quarantine: not moved; "
+                     "quarantine folder /q not writable)",
+                     "2 files: 1 new"]
+    assert (progress.pages, progress.failures) == (12, 1)
+    bar = Progress(out=io.StringIO(), bar=True)  # the rich bar: docs, pages, failures, ETA
+    bar.start(1, "x")
+    assert bar._bar is not None
+    bar.document(DocOutcome(path="/i/a.pdf", doc_id="a", status="new", n_pages=3))
+    bar.finish("done")
+    assert bar._bar is None and bar.pages == 3
