@@ -19,6 +19,7 @@ class Settings:
     corpus_dir: Path
     annotations_dir: Path
     max_bytes: int
+    real_corpus_dir: Path  # full real papers (../shared/corpus-real) for the dev/test splits
 
 
 def load_settings() -> Settings:
@@ -31,4 +32,6 @@ def load_settings() -> Settings:
         corpus_dir=Path(os.environ.get("PIPELINE_CORPUS", PROJECT_ROOT / "corpus")),
         annotations_dir=Path(os.environ.get("PIPELINE_ANNOTATIONS", PROJECT_ROOT / "annotations")),
         max_bytes=int(os.environ.get("PIPELINE_MAX_BYTES", 100 * 1024 * 1024)),
+        real_corpus_dir=Path(os.environ.get("PIPELINE_REAL_CORPUS",
+                                            PROJECT_ROOT.parent / "shared" / "corpus-real")),
     )
