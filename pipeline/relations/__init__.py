@@ -41,6 +41,7 @@ def extract_triples(annotated) -> list[Triple]:
         if named:
             antecedent = named[0]
     triples.extend(_table_triples(annotated, default_context))
+    triples.extend(_caption_triples(annotated, default_context))
     return triples
 
 
@@ -99,7 +100,7 @@ def _table_triples(annotated, default_context) -> list[Triple]:
 
     triples = []
     for table in annotated.doc.tables:
-        for row in table.rows[table.header_rows:]:
+        for row_index, row in enumerate(table.rows[table.header_rows:], start=table.header_rows):
             cells = [cell.strip() for cell in row if cell and cell.strip()]
             text = " | ".join(cells)
             if len(text) < 10:
@@ -110,5 +111,26 @@ def _table_triples(annotated, default_context) -> list[Triple]:
                 triple = _triple(annotated.doc.doc_id, finding, text, is_hedged(span),
                                  _context(span) or default_context, table.section, table.page,
                                  None, None, annotated)
-                triples.append(triple.model_copy(update={"rule": f"table:{finding.rule}"}))
+                triples.append(triple.model_copy(update={
+                    "rule": f"table:{finding.rule}", "source": "table", "table_id": table.table_id,
+                    "row": row_index}))
+    return triples
+
+
+def _caption_triples(annotated, default_context) -> list[Triple]:
+    """Figure and table captions are read with the same rules as body sentences; their
+    records carry ``source: "caption"`` and the caption's label ("Figure 2") as ``table_id``."""
+    from pipeline.nlp import annotate_text
+    from pipeline.relations.sentence import find_statements, is_hedged
+
+    triples = []
+    for caption in annotated.doc.captions:
+        caption_doc = annotate_text(caption.text, doc_id=annotated.doc.doc_id).spacy_doc
+        for sent in caption_doc.sents:
+            for finding in find_statements(sent):
+                triple = _triple(annotated.doc.doc_id, finding, sent.text.strip(), is_hedged(sent),
+                                 _context(sent) or default_context, caption.label, caption.page,
+                                 None, None, annotated)
+                triples.append(triple.model_copy(update={
+                    "rule": f"caption:{finding.rule}", "source": "caption", "table_id": caption.label}))
     return triples

@@ -121,7 +121,8 @@ def _record(doc_id: str, sentence: Sentence, finding: Finding, context: Context,
     compared = finding.comparator_value is not None or finding.hr is not None
     return TrialStat(
         doc=doc_id, study=context.study, phase=context.phase, drug=drug, combined_with=combined,
-        comparator=comparator if compared else None, n=context.n, measure=finding.measure,
+        comparator=comparator if compared else None, n=finding.n or context.n, measure=finding.measure,
+        analysis_model=finding.analysis_model, n_studies=finding.n_studies,
         value=finding.value, unit=finding.unit, comparator_value=finding.comparator_value, hr=finding.hr,
         ci_low=finding.ci_low, ci_high=finding.ci_high, p_value=finding.p_value, dose=context.dose,
         disease=context.disease, source="text", evidence=sentence.text, page=sentence.page,
@@ -172,9 +173,27 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     cell_annotator = annotate_cell or _nlp_cell_annotator()
     for table in document.tables:
         records.extend(table_stats(table, document.doc_id, cell_annotator, disabled))
+    records.extend(caption_stats(document, disabled))
     # Provenance: which NLP model found the mentions these records rest on.
     model = getattr(annotated, "model", None) or None
     return [r.model_copy(update={"model": model}) for r in records]
+
+
+def caption_stats(document, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:  # noqa: ANN001
+    """Statistics stated in figure and table captions, read like body sentences
+    (``source: "caption"``, the caption label as ``table_id``)."""
+    if not document.captions:
+        return []
+    from pipeline.nlp import annotate_text  # lazily: loading the model is slow
+
+    records = []
+    for caption in document.captions:
+        ann = annotate_text(caption.text, doc_id=document.doc_id)
+        for record in text_stats(document.doc_id, ann.doc.blocks, ann.sentences, ann.mentions, disabled):
+            records.append(record.model_copy(update={
+                "source": "caption", "table_id": caption.label, "page": caption.page,
+                "start": None, "end": None, "rule": f"caption:{record.rule}"}))
+    return records
 
 
 def _nlp_cell_annotator() -> CellAnnotator:
