@@ -34,3 +34,9 @@ def test_drug_shapes_are_tagged_as_drugs_by_the_tagger(row):
     assert expected in drugs and drugs[expected] == drugs[expected].lower()
     negative = [m.text for m in annotate_text(row["negative"]).mentions if m.label == "DRUG"]
     assert not [t for t in negative if _matches(row, t)]
+
+
+def test_a_code_prefix_of_a_longer_number_is_not_a_drug():
+    prefix_rows = [r for r in ROWS if r["label"] == "DRUG" and "AZD" in r["regex"]]
+    assert prefix_rows and not _matches(prefix_rows[0], "LY294.002 and PP242 inhibit mTOR.")
+    assert _matches(prefix_rows[0], "LY294002 and PP242 inhibit mTOR.")

@@ -84,3 +84,8 @@ def test_ratio_and_ci_round_trip(value, low, width, name):
     found = [f for f in parse_sentence(text) if f.measure in {"or", "rr"}]
     assert len(found) == 1
     assert (found[0].value, found[0].ci_low, found[0].ci_high) == (float(value), float(low), float(high))
+
+
+def test_ci_level_right_after_the_estimate_is_not_part_of_it():
+    text = "in pancreatic NETs (HR = 0.49 95% CI: 0.29–0.83) than in others (HR = 0.71 95% CI: 0.49–1.02)."
+    assert [(f.hr, f.ci_low, f.ci_high) for f in parse_sentence(text)] == [(0.49, 0.29, 0.83), (0.71, 0.49, 1.02)]

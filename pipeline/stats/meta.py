@@ -28,7 +28,7 @@ PATTERNS_DIR = Path(__file__).with_name("patterns")
 # a verb or sign. No digits, so the number taken is the first one after the name.
 _CONNECTOR = (r"(?:\s*(?:\[\w+\]|\(\w+\)))?(?:\s+(?:of|for|in|with)\s+[A-Za-z][\w\s,'’-]{0,40}?)?"
               r"\s*(?:=|:|,|was|were|is|of|was\s+about)?\s*")
-_VALUE = rf"(?P<value>{NUMBER})(?!\s*%|\s*[\d.])"
+_VALUE = rf"(?P<value>{NUMBER})(?![\d.]|\s*%)"
 # A CI given as a bare bracketed range right after the estimate: "2.05 (1.51–2.77)", "[0.6, 0.9]".
 _BRACKET_CI = re.compile(rf"^\s*[(\[]\s*(?:95\s*%\s*CI[,:]?\s*)?({NUMBER})\s*(?:[-\u2013\u2014,]|to)\s*({NUMBER})\s*[)\];,]")
 _PERCENT = re.compile(rf"^\s*(?:=|:|was|of|,)?\s*(?:was\s+)?({NUMBER})\s*%")
