@@ -20,6 +20,7 @@ class Settings:
     annotations_dir: Path
     max_bytes: int
     real_corpus_dir: Path  # full real papers (../shared/corpus-real) for the dev/test splits
+    score_test: bool  # score the held-out test papers (off while developing rules: test is scored once)
 
 
 def load_settings() -> Settings:
@@ -34,4 +35,5 @@ def load_settings() -> Settings:
         max_bytes=int(os.environ.get("PIPELINE_MAX_BYTES", 100 * 1024 * 1024)),
         real_corpus_dir=Path(os.environ.get("PIPELINE_REAL_CORPUS",
                                             PROJECT_ROOT.parent / "shared" / "corpus-real")),
+        score_test=os.environ.get("PIPELINE_SCORE_TEST", "1") != "0",
     )

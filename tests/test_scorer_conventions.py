@@ -132,3 +132,14 @@ def test_splits_score_each_split_and_report_the_gap(tmp_path):
     assert splits["test"]["scores"]["pdf"]["triples"]["recall"] == 0.5
     gap = generalisation_gap(splits)
     assert gap["triples_f1"] == pytest.approx(1.0 - splits["test"]["scores"]["pdf"]["triples"]["f1"])
+
+
+def test_test_split_is_not_scored_while_rules_are_written(tmp_path):
+    ann = tmp_path / "annotations"
+    _write(ann / "papers" / "test1.triples.jsonl", [_tri("x", doc="test1")])
+    (ann / "splits.json").write_text(json.dumps({"seed": [], "dev": [], "test": [{"doc": "test1"}]}))
+    _write(tmp_path / "papers" / "triples.jsonl", [_tri("x", doc="test1")])
+    hidden = evaluate_splits({}, tmp_path / "papers", None, ann, LEX, score_test=False)
+    assert hidden["test"]["scores"] == {} and hidden["test"]["docs"] == ["test1"]
+    shown = evaluate_splits({}, tmp_path / "papers", None, ann, LEX, score_test=True)
+    assert shown["test"]["scores"]["pdf"]["triples"]["f1"] == 1.0

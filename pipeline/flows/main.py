@@ -21,7 +21,7 @@ def _extract_papers(settings, out: Path, force: bool, logger) -> Path | None:
     plan = load_plan(settings.annotations_dir)
     if plan is None:
         return None
-    docs = paper_docs_with_gold(settings.annotations_dir, plan)
+    docs = paper_docs_with_gold(settings.annotations_dir, plan, with_test=settings.score_test)
     inputs = [settings.real_corpus_dir / f"{d}.pdf" for d in docs]
     missing = [p for p in inputs if not p.is_file()]
     if missing:

@@ -51,10 +51,10 @@ def load_plan(annotations_dir: Path) -> SplitPlan | None:
                      sentences_dir=Path(annotations_dir).parent / sentences if sentences else None)
 
 
-def paper_docs_with_gold(annotations_dir: Path, plan: SplitPlan) -> list[str]:
-    """Dev and test papers whose adjudicated gold exists (those worth extracting)."""
+def paper_docs_with_gold(annotations_dir: Path, plan: SplitPlan, with_test: bool = True) -> list[str]:
+    """Dev (and test) papers whose adjudicated gold exists (those worth extracting)."""
     have = set(gold_documents(Path(annotations_dir) / PAPERS))
-    return [d for d in plan.dev + plan.test if d in have]
+    return [d for d in plan.dev + (plan.test if with_test else []) if d in have]
 
 
 def _prf(block: dict) -> dict:
@@ -70,8 +70,12 @@ def _summary(metrics: dict) -> dict:
 
 
 def evaluate_splits(seed_preds: dict[str, Path], papers_pred: Path | None,
-                    sentences_pred: Path | None, annotations_dir: Path, lexicon: Lexicon) -> dict:
-    """``splits`` for metrics.json: per split its documents and, per input kind, P/R/F1."""
+                    sentences_pred: Path | None, annotations_dir: Path, lexicon: Lexicon,
+                    score_test: bool = True) -> dict:
+    """``splits`` for metrics.json: per split its documents and, per input kind, P/R/F1.
+
+    With ``score_test`` off (``PIPELINE_SCORE_TEST=0``, while rules are being written) the test
+    split lists its documents but is not scored."""
     annotations_dir = Path(annotations_dir)
     plan = load_plan(annotations_dir)
     if plan is None:
@@ -86,6 +90,10 @@ def evaluate_splits(seed_preds: dict[str, Path], papers_pred: Path | None,
     for split in ("dev", "test"):
         docs = [d for d in plan.docs(split) if d in have]
         scores = {}
+        if split == "test" and not score_test:
+            out[split] = {"docs": docs, "missing_gold": [d for d in plan.docs(split) if d not in have],
+                          "scores": {}, "not_scored": "PIPELINE_SCORE_TEST=0"}
+            continue
         if papers_pred is not None and docs:
             scores["pdf"] = _summary(evaluate_label(papers_pred, papers_gold, lexicon, docs=docs))
         if split == "dev" and sentences_pred is not None and plan.sentences_dir is not None:

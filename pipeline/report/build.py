@@ -90,7 +90,8 @@ def evaluate_and_report(pred_dirs: dict[str, Path], gold_dir: Path, out_dir: Pat
     metrics = {"gold_dir": str(gold_dir), "gold_docs": gold_docs,
                "pred_dirs": {label: str(d) for label, d in pred_dirs.items()},
                "headline": heads, "labels": by_label}
-    splits = evaluate_splits(pred_dirs, papers_pred, sentences_pred, gold_dir, lexicon)
+    splits = evaluate_splits(pred_dirs, papers_pred, sentences_pred, gold_dir, lexicon,
+                             score_test=load_settings().score_test)
     agree = agreement(gold_dir / PAPERS / "raw", lexicon)
     gap = generalisation_gap(splits)
     if splits:

@@ -171,6 +171,10 @@ def splits_table(splits: dict, agreement: dict, gap: dict) -> str:
     for split in ("seed", "dev", "test"):
         info = splits.get(split, {})
         scores = info.get("scores", {})
+        if not scores and info.get("not_scored"):
+            rows.append(f"<tr><td>{esc(split)}</td><td colspan=\"10\" class=\"muted\">not scored in this run "
+                        f"({esc(info['not_scored'])}): test papers are scored once, at the end of an issue</td></tr>")
+            continue
         if not scores:
             missing = ", ".join(info.get("missing_gold", [])) or "none"
             rows.append(f"<tr><td>{esc(split)}</td><td colspan=\"9\" class=\"muted\">no gold yet "
