@@ -68,3 +68,21 @@ def test_table_cells_with_equal_numbers_stay_apart():
 def test_ids_are_stable_across_runs():
     assert _s().id == _s().id and _t("x").id == _t("x").id
     assert _s().id.startswith("sta_") and _t("x").id.startswith("tri_")
+
+
+def _view_t(drug, target, outcome, effect, evidence, negated=False):
+    return Triple(doc="d", drug=drug, target=target, outcome=outcome, effect=effect,
+                  interaction="inhibits" if target else None, evidence=evidence, rule="r",
+                  negated=negated, start=0, end=len(evidence))
+
+
+def test_assembly_merges_and_infers_target_only_in_the_view():
+    statements = [
+        _view_t("x", None, "apoptosis", "increases", "X induced apoptosis."),
+        _view_t("x", None, "apoptosis", "increases", "Apoptosis was induced by X."),
+        _view_t("x", "MTOR", None, None, "X inhibits mTOR."),
+    ]
+    view = {(a.drug, a.target, a.outcome): a for a in assemble(statements)}
+    merged = view[("x", "MTOR", "apoptosis")]
+    assert merged.count == 2 and merged.target_inferred and len(merged.evidence) == 2
+    assert statements[0].target is None  # statement-level records are untouched
