@@ -9,6 +9,8 @@ earlier sentences of the same section, as reviews name a trial once and then rep
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from dataclasses import dataclass, field, replace
 
@@ -174,9 +176,28 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     for table in document.tables:
         records.extend(table_stats(table, document.doc_id, cell_annotator, disabled))
     records.extend(caption_stats(document, disabled))
+    records = _with_document_agent(records, annotated.mentions)
     # Provenance: which NLP model found the mentions these records rest on.
     model = getattr(annotated, "model", None) or None
     return [r.model_copy(update={"model": model}) for r in records]
+
+
+MAIN_AGENT_MIN = 3
+MAIN_AGENT_SHARE = 1 / 3
+
+
+def _with_document_agent(records: list[TrialStat], mentions: list[Mention]) -> list[TrialStat]:
+    """A result with no agent in its sentence, its study context or its table row belongs to the
+    intervention the document is about: its most frequently named agent (rule ``+doc-agent``)."""
+    counts = Counter(m.canonical for m in mentions if m.label == "DRUG")
+    if not counts:
+        return records
+    agent, n = counts.most_common(1)[0]
+    # Only a clear main agent: named repeatedly and at least a third of all agent mentions.
+    if n < MAIN_AGENT_MIN or n < MAIN_AGENT_SHARE * sum(counts.values()):
+        return records
+    return [r if r.drug else r.model_copy(update={"drug": agent, "rule": f"{r.rule}+doc-agent"})
+            for r in records]
 
 
 def caption_stats(document, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:  # noqa: ANN001

@@ -34,11 +34,13 @@ _TIME_POINT = re.compile(r"\s*(?:%|percent\b)?\s*(?:\([^()]{0,40}\)\s*)?(?:at|af
 _UNIT_RE = r"(?:%|percent\b|months?\b|mo\b\.?|weeks?\b|wks?\b|years?\b)"
 # A list of numbers sharing one unit: "11.0 vs. 4.6 months", "4.8 and 6.7%".
 _VALUE_LIST_RE = re.compile(
-    rf"(?<![\w.\-\u2013/])({NUMBER}(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUMBER})*)\s*({_UNIT_RE})?(?![\w\u2013-]*\d)"
+    rf"(?<![\w.\-\u2013/])({NUMBER}(?:\s*(?:,|and|or|vs\.?|v\.?|versus)\s*{NUMBER})*)\s*({_UNIT_RE})?(?![\w\u2013-]*\d)"
 )
 _LIST_ITEM_RE = re.compile(NUMBER)
 # What may stand between a value and its own CI: its unit and an opening bracket.
 _VALUE_TAIL = re.compile(r"\s*(?:%|[A-Za-z.]+)?\s*[\[(,;]?\s*")
+# A range in brackets right after a value (its unit may sit in between): "68.1% (57.7–78.4)".
+_BRACKET_RANGE = re.compile(rf"\s*(?:%|[A-Za-z.]+)?\s*[(\[]\s*({NUMBER})\s*(?:[-\u2013\u2014]|to)\s*({NUMBER})\s*%?\s*[)\]]")
 # Markup that must not reach the parsers; replaced by spaces so offsets stay put.
 _MARKUP_RE = re.compile(r"<[^>]{1,10}>|\$|\\(?:leq?|geq?|pm|times|%)")
 _MARKUP_SYMBOLS = {"\\le": "≤", "\\leq": "≤", "\\ge": "≥", "\\geq": "≥", "\\%": "%", "\\pm": "±", "\\times": "×"}
@@ -258,6 +260,14 @@ def _attach_value_cis(text: str, findings: list[Finding], cis: list[Located]) ->
         if ci is not None and finding.hr is None:
             low, high = ci.value  # type: ignore[misc]
             finding = replace(finding, ci_low=low, ci_high=high, end=ci.end)
+        elif finding.hr is None and finding.ci_low is None and finding.value is not None:
+            # a bare bracketed range right after a value is its CI when it holds the value:
+            # "68.1% (57.7–78.4)"
+            bracket = _BRACKET_RANGE.match(text, finding.end)
+            if bracket:
+                low, high = parse_number(bracket.group(1)), parse_number(bracket.group(2))
+                if low <= finding.value <= high:
+                    finding = replace(finding, ci_low=low, ci_high=high, end=bracket.end())
         out.append(finding)
     return out
 
