@@ -42,7 +42,7 @@ def test_model_patterns_on_their_examples(key):
 def test_pooled_counts_on_their_examples():
     row = CONTEXT["pooled_counts"]
     counts = [f for f in parse_sentence(row.positive) if f.measure == "n_patients"]
-    assert [(f.n, f.n_studies) for f in counts] == [(359, 8)]
+    assert [(f.n, f.n_studies) for f in counts] == [(4179, 31), (359, 8)]
     assert not [f for f in parse_sentence(row.negative) if f.measure == "n_patients"]
 
 
@@ -89,3 +89,8 @@ def test_ratio_and_ci_round_trip(value, low, width, name):
 def test_ci_level_right_after_the_estimate_is_not_part_of_it():
     text = "in pancreatic NETs (HR = 0.49 95% CI: 0.29–0.83) than in others (HR = 0.71 95% CI: 0.49–1.02)."
     assert [(f.hr, f.ci_low, f.ci_high) for f in parse_sentence(text)] == [(0.49, 0.29, 0.83), (0.71, 0.49, 1.02)]
+
+
+def test_i2_without_a_percent_sign():
+    (f,) = [f for f in parse_sentence("There was considerable heterogeneity (I2 = 98.2, P < .001).") if f.measure == "i2"]
+    assert (f.value, f.p_value) == (98.2, "<.001")

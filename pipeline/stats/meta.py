@@ -31,7 +31,8 @@ _CONNECTOR = (r"(?:\s*(?:\[\w+\]|\(\w+\)))?(?:\s+(?:of|for|in|with)\s+[A-Za-z][\
 _VALUE = rf"(?P<value>{NUMBER})(?![\d.]|\s*%)"
 # A CI given as a bare bracketed range right after the estimate: "2.05 (1.51–2.77)", "[0.6, 0.9]".
 _BRACKET_CI = re.compile(rf"^\s*[(\[]\s*(?:95\s*%\s*CI[,:]?\s*)?({NUMBER})\s*(?:[-\u2013\u2014,]|to)\s*({NUMBER})\s*[)\];,]")
-_PERCENT = re.compile(rf"^\s*(?:=|:|was|of|,)?\s*(?:was\s+)?({NUMBER})\s*%")
+# I² is a percentage; papers often drop the sign ("I2 = 98.2, P < .001").
+_PERCENT = re.compile(rf"^\s*(?:=|:|was|of|,)?\s*(?:was\s+)?({NUMBER})(?![\d.])\s*%?")
 
 
 @dataclass(frozen=True)
