@@ -9,12 +9,11 @@ earlier sentences of the same section, as reviews name a trial once and then rep
 
 from __future__ import annotations
 
-from collections import Counter
-
 import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.nlp.lexicon import is_specific_disease
+from pipeline.nlp.types import main_agent
 from pipeline.records import Block, Mention, Sentence, TrialStat, block_index
 from pipeline.stats.sentences import Finding, parse_dose, parse_n, parse_phase, parse_sentence, parse_study
 from pipeline.stats.tables import CellAnnotator, table_stats
@@ -182,19 +181,11 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     return [r.model_copy(update={"model": model}) for r in records]
 
 
-MAIN_AGENT_MIN = 3
-MAIN_AGENT_SHARE = 1 / 3
-
-
 def _with_document_agent(records: list[TrialStat], mentions: list[Mention]) -> list[TrialStat]:
     """A result with no agent in its sentence, its study context or its table row belongs to the
-    intervention the document is about: its most frequently named agent (rule ``+doc-agent``)."""
-    counts = Counter(m.canonical for m in mentions if m.label == "DRUG")
-    if not counts:
-        return records
-    agent, n = counts.most_common(1)[0]
-    # Only a clear main agent: named repeatedly and at least a third of all agent mentions.
-    if n < MAIN_AGENT_MIN or n < MAIN_AGENT_SHARE * sum(counts.values()):
+    intervention the document is about (``pipeline.nlp.types.main_agent``; rule ``+doc-agent``)."""
+    agent = main_agent(mentions)
+    if agent is None:
         return records
     return [r if r.drug else r.model_copy(update={"drug": agent, "rule": f"{r.rule}+doc-agent"})
             for r in records]
