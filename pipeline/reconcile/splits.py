@@ -140,17 +140,18 @@ def raw_pairs(raw_dir: Path) -> list[str]:
     return sorted(d for d in docs if (Path(raw_dir) / f"{d}.B.triples.jsonl").is_file())
 
 
-def agreement(raw_dir: Path, lexicon: Lexicon, docs: list[str] | None = None) -> dict:
+def agreement(raw_dir: Path | list[Path], lexicon: Lexicon, docs: list[str] | None = None) -> dict:
     """Inter-annotator agreement before adjudication, scored with the project's own scorer
     (annotator A as gold, B as prediction; F1 is symmetric), plus Cohen's kappa on effect
     direction over the matched triples."""
-    raw_dir = Path(raw_dir)
-    names = [d for d in raw_pairs(raw_dir) if docs is None or d in docs]
+    dirs = [Path(d) for d in (raw_dir if isinstance(raw_dir, list) else [raw_dir])]
+    where = {d: directory for directory in dirs for d in raw_pairs(directory)}
+    names = sorted(d for d in where if docs is None or d in docs)
     if not names:
         return {}
 
     def load(doc: str, who: str, kind: str) -> list[dict]:
-        return read_jsonl(raw_dir / f"{doc}.{who}.{kind}.jsonl")
+        return read_jsonl(where[doc] / f"{doc}.{who}.{kind}.jsonl")
 
     gold_t = {d: load(d, "A", "triples") for d in names}
     gold_s = {d: load(d, "A", "stats") for d in names}
@@ -169,3 +170,31 @@ def agreement(raw_dir: Path, lexicon: Lexicon, docs: list[str] | None = None) ->
             "stats_f1": total["stats"]["matched"]["f1"],
             "effect_kappa": cohen_kappa(total["triples"]["effect_confusion"]),
             "docs": names, "by_doc": by_doc}
+
+
+def agreement_table(annotations_dir: Path, lexicon: Lexicon) -> str:
+    """Markdown table of the annotators' agreement per document (for annotations/README.md)."""
+    annotations_dir = Path(annotations_dir)
+    agree = agreement([annotations_dir / PAPERS / "raw", annotations_dir / "seeds" / "raw"], lexicon)
+    if not agree:
+        return "no double-annotated documents"
+
+    def f(x: float | None) -> str:
+        return "–" if x is None else f"{x:.3f}"
+
+    rows = ["| document | triples A / B | triple F1 | stats A / B | stat F1 | effect κ |",
+            "|---|---|---|---|---|---|"]
+    for doc, v in agree["by_doc"].items():
+        rows.append(f"| {doc} | {v['n_triples'][0]} / {v['n_triples'][1]} | {f(v['triples_f1'])} | "
+                    f"{v['n_stats'][0]} / {v['n_stats'][1]} | {f(v['stats_f1'])} | {f(v['effect_kappa'])} |")
+    rows.append(f"| **all (micro)** | | **{f(agree['triples_f1'])}** | | **{f(agree['stats_f1'])}** | "
+                f"**{f(agree['effect_kappa'])}** |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # python -m pipeline.reconcile.splits [ANNOTATIONS_DIR]
+    import sys
+
+    from pipeline.reconcile.normalize import load_lexicon
+
+    print(agreement_table(Path(sys.argv[1] if len(sys.argv) > 1 else "annotations"), load_lexicon()))

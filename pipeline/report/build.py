@@ -92,7 +92,7 @@ def evaluate_and_report(pred_dirs: dict[str, Path], gold_dir: Path, out_dir: Pat
                "headline": heads, "labels": by_label}
     splits = evaluate_splits(pred_dirs, papers_pred, sentences_pred, gold_dir, lexicon,
                              score_test=load_settings().score_test)
-    agree = agreement(gold_dir / PAPERS / "raw", lexicon)
+    agree = agreement([gold_dir / PAPERS / "raw", gold_dir / "seeds" / "raw"], lexicon)
     gap = generalisation_gap(splits)
     if splits:
         metrics.update(splits=splits, agreement=agree, gap=gap)
