@@ -143,3 +143,21 @@ def test_test_split_is_not_scored_while_rules_are_written(tmp_path):
     assert hidden["test"]["scores"] == {} and hidden["test"]["docs"] == ["test1"]
     shown = evaluate_splits({}, tmp_path / "papers", None, ann, LEX, score_test=True)
     assert shown["test"]["scores"]["pdf"]["triples"]["f1"] == 1.0
+
+
+def test_metrics_json_has_splits_agreement_and_provenance(tmp_path):
+    from pipeline.report.build import evaluate_and_report
+    from tests.conftest import ANNOTATIONS
+
+    pred = tmp_path / "text"
+    _write(pred / "triples.jsonl", [])
+    _write(pred / "stats.jsonl", [])
+    result = evaluate_and_report({"text": pred}, ANNOTATIONS, tmp_path / "report")
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert set(metrics["splits"]) == {"seed", "dev", "test"}
+    assert metrics["splits"]["seed"]["scores"]["text"]["triples"]["recall"] == 0.0
+    assert len(metrics["splits"]["dev"]["docs"]) == 4 and len(metrics["splits"]["test"]["docs"]) == 4
+    assert 0 < metrics["agreement"]["triples_f1"] <= 1 and 0 < metrics["agreement"]["stats_f1"] <= 1
+    assert metrics["agreement"]["effect_kappa"] is not None
+    assert metrics["date"] and "gap" in metrics
+    assert "Splits: seed, development, test" in result.index_html.read_text()

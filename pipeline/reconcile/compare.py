@@ -52,6 +52,8 @@ def compare_triples(gold: dict, pred: dict, lexicon: Lexicon,
     (``pyroptosis`` and ``cell death`` meet); ``/``-joined targets are split before matching
     (``evaluate.expand_targets``)."""
     evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
+    if evidence < threshold:  # never paired: skip the field comparisons (most pairs of a document)
+        return Comparison(evidence=evidence, fields={}, matchable=False)
     gold_outcome = norm.outcome_class(gold.get("outcome"), lexicon)
     fields = {
         "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon)
@@ -92,6 +94,8 @@ def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
     and the partners are then scored as fields.
     """
     evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
+    if evidence < threshold:
+        return Comparison(evidence=evidence, fields={}, matchable=False)
     fields = {
         "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon),
         "combined_with": norm.drugs(gold.get("combined_with"), lexicon)

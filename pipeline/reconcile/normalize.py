@@ -33,6 +33,7 @@ class Lexicon:
 GREEK = {letter: name for name, letter in NER_GREEK.items()}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, hyphen-, spacing- and Greek-spelling-insensitive key:
     ``"Anti-Tumour  activity"`` → ``"anti tumor activity"``, ``"β-Elemene"`` → ``"beta elemene"``."""
@@ -139,8 +140,11 @@ def outcome_class(name: str | None, lexicon: Lexicon) -> str | None:
     ``other``. Lenient matching compares classes, so annotators' class labels meet the
     extractor's specific terms."""
     term = outcome(name, lexicon)
-    if term is None:
-        return None
+    return None if term is None else _class_of(term)
+
+
+@lru_cache(maxsize=16384)
+def _class_of(term: str) -> str:
     for pattern, label in _outcome_classes():
         if pattern.search(term) or term == fold(label):
             return label
@@ -177,6 +181,7 @@ _LATEX = re.compile(r"\\[a-zA-Z]+|[$^_{}\\]")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
+@lru_cache(maxsize=65536)
 def evidence_tokens(value: str | None) -> frozenset[str]:
     """Token set of a sentence or table row: tags, LaTeX and cell separators dropped."""
     cleaned = _LATEX.sub(" ", _TAGS.sub(" ", value or ""))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -52,6 +54,21 @@ def _line(label: str, scores: dict) -> str:
             f"strict F1 {f(scores['triples_strict_f1'])}; trial statistics F1 {f(scores['stats_f1'])}")
 
 
+def _commit() -> str | None:
+    """The project's git commit (with "+dirty" for uncommitted changes), for the score history."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                              text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
 def _gap_line(gap: dict, agree: dict) -> str:
     def f(x: float | None) -> str:
         return "–" if x is None else f"{x:.3f}"
@@ -87,7 +104,8 @@ def evaluate_and_report(pred_dirs: dict[str, Path], gold_dir: Path, out_dir: Pat
     gold_docs = gold_documents(gold_dir)
     lines = [_line(label, scores) for label, scores in heads.items()]
     lines.append(f"gold: {len(gold_docs)} documents in {gold_dir}")
-    metrics = {"gold_dir": str(gold_dir), "gold_docs": gold_docs,
+    metrics = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(),
+               "gold_dir": str(gold_dir), "gold_docs": gold_docs,
                "pred_dirs": {label: str(d) for label, d in pred_dirs.items()},
                "headline": heads, "labels": by_label}
     splits = evaluate_splits(pred_dirs, papers_pred, sentences_pred, gold_dir, lexicon,
