@@ -196,11 +196,11 @@ def create_app(config: AppConfig) -> FastAPI:
 
     @app.get("/documents/{doc_key}", response_class=HTMLResponse)
     def document_page(request: Request, doc_key: str, drug: str = "", target: str = "", outcome: str = "",
-                      status: str = "", rule: str = "", confidence: str = "", source: str = ""):
+                      status: str = "", rule: str = "", confidence: str = "", source: str = "", page: str = ""):
         user = user_of(request)
         return _document_page(request, user, doc_key, dict(drug=drug, target=target, outcome=outcome,
                                                              status=status, rule=rule, confidence=confidence,
-                                                             source=source))
+                                                             source=source, page=page))
 
     def _document_page(request, user, doc_key, query: dict, message: str | None = None,
                        status_code: int = 200, focus: str | None = None):
@@ -209,7 +209,8 @@ def create_app(config: AppConfig) -> FastAPI:
             raise HTTPException(404, "no such document")
         filters = _filters(doc_key, query)
         items = service.items(filters, with_highlights=True)
-        everything = service.items(Filters(doc=doc_key))
+        unfiltered = filters == Filters(doc=doc_key)
+        everything = items if unfiltered else service.items(Filters(doc=doc_key))
         counts = {s: 0 for s in STATUSES}
         orphaned = 0
         for item in everything:
@@ -218,11 +219,23 @@ def create_app(config: AppConfig) -> FastAPI:
             else:
                 counts[item.status] += 1
         rules = sorted({i.original.get("rule") for i in everything if i.original.get("rule")})
-        statements = [i for i in items if i.kind in ("statement", "added") and not i.orphaned]
-        stats = [i for i in items if i.kind == "stat" and not i.orphaned]
-        orphans = [i for i in items if i.orphaned]
+        ordered = ([i for i in items if i.kind in ("statement", "added") and not i.orphaned]
+                   + [i for i in items if i.kind == "stat" and not i.orphaned] + [i for i in items if i.orphaned])
+        pages = max(1, -(-len(ordered) // PER_PAGE))
+        try:
+            number = min(max(1, int(query.get("page") or 1)), pages)
+        except ValueError:
+            number = 1
+        shown = ordered[(number - 1) * PER_PAGE: number * PER_PAGE]
+        statements = [i for i in shown if i.kind in ("statement", "added") and not i.orphaned]
+        stats = [i for i in shown if i.kind == "stat" and not i.orphaned]
+        orphans = [i for i in shown if i.orphaned]
+        query = {k: v for k, v in query.items() if v}
+        qs = urlencode({**query, "page": number} if number > 1 else query)
+        links = {n: urlencode({**query, "page": n}) for n in range(1, pages + 1)}
         return page(request, "document.html", user, status_code=status_code, doc=row, query=query,
                     statements=statements, stats=stats, orphans=orphans, counts=counts, orphaned=orphaned,
+                    qs=qs, page_number=number, pages=pages, page_links=links, n_matching=len(ordered),
                     rules=rules, statuses=STATUSES, message=message, focus=focus,
                     triple_fields=TRIPLE_EDITABLE, stat_fields=STAT_EDITABLE,
                     all_ids=[i.id for i in everything if i.kind != "stat" and not i.orphaned])
@@ -409,11 +422,16 @@ def _safe_next(value: str) -> str:
     return value
 
 
-QUERY_KEYS = ("drug", "target", "outcome", "status", "rule", "confidence", "source")
+QUERY_KEYS = ("drug", "target", "outcome", "status", "rule", "confidence", "source", "page")
+PER_PAGE = 25
 
 
 def _query(form: dict) -> dict:
-    return {k: form.get(f"q_{k}") for k in QUERY_KEYS if form.get(f"q_{k}")}
+    """The queue's filters and page, sent back by a form as one url-encoded field ``q``."""
+    from urllib.parse import parse_qs
+
+    parsed = parse_qs(str(form.get("q") or ""))
+    return {k: parsed[k][0] for k in QUERY_KEYS if parsed.get(k)}
 
 
 def _filters(doc: str | None, query: dict) -> Filters:

@@ -13,12 +13,14 @@ is read ``FOR UPDATE`` and a concurrent first insert fails on the primary key.
 
 from __future__ import annotations
 
+import bisect
 import re
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, create_engine, event, func, select
@@ -96,8 +98,20 @@ class Item:
             "updated_by": self.updated_by,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "orphaned": self.orphaned, "source": self.source, "fields": self.current,
-            "original": self.original, "edits": self.edits,
+            "edits": self.edits,
+            # The extractor's values, when a curator changed some (else they are ``fields``).
+            "original": self.original if self.edits else None,
         }
+
+
+class Span(NamedTuple):
+    """A stored mention: offsets into the document text, its text, label and canonical name."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical: str
 
 
 @dataclass(frozen=True)
@@ -265,14 +279,14 @@ class ReviewService:
                 item.highlights = highlight(item.current, mentions.get(item.doc_key, []))
         return items
 
-    def item(self, item_id: str) -> Item:
+    def item(self, item_id: str, with_highlights: bool = False) -> Item:
         if not ITEM_ID.match(item_id):
             raise NotFound(f"no item {item_id!r}")
         with Session(self.engine) as session:
             row = session.execute(select(StatementRow).where(StatementRow.id == item_id)).scalars().first()
             stat = session.execute(select(TrialStatRow).where(TrialStatRow.id == item_id)).scalars().first()
             state = session.get(ReviewStateRow, item_id)
-            mentions = self._mentions(session, {row.doc_key}) if row else {}
+            mentions = self._mentions(session, {row.doc_key}) if row and with_highlights else {}
             captions = self._captions(session, {row.doc_key}) if row else {}
         if row is not None:
             original = {f: getattr(row, f) for f in Triple.model_fields}
@@ -292,15 +306,18 @@ class ReviewService:
             raise NotFound(f"no item {item_id!r}")
         if state is not None:
             _apply_state(item, state)
-        item.highlights = highlight(item.current, mentions.get(item.doc_key, []))
+        if with_highlights:
+            item.highlights = highlight(item.current, mentions.get(item.doc_key, []))
         return item
 
     @staticmethod
-    def _mentions(session: Session, doc_keys: set[str]) -> dict[str, list[MentionRow]]:
-        out: dict[str, list[MentionRow]] = defaultdict(list)
-        query = select(MentionRow).where(MentionRow.doc_key.in_(doc_keys)).order_by(MentionRow.start)
-        for mention in session.scalars(query):
-            out[mention.doc_key].append(mention)
+    def _mentions(session: Session, doc_keys: set[str]) -> dict[str, list[Span]]:
+        out: dict[str, list[Span]] = defaultdict(list)
+        query = (select(MentionRow.doc_key, MentionRow.start, MentionRow.end, MentionRow.text, MentionRow.label,
+                        MentionRow.canonical)
+                 .where(MentionRow.doc_key.in_(doc_keys)).order_by(MentionRow.start))
+        for doc_key, *span in session.execute(query):
+            out[doc_key].append(Span(*span))
         return out
 
     @staticmethod
@@ -541,7 +558,7 @@ def _matches_rest(item: Item, filters: Filters) -> bool:
     return True
 
 
-def highlight(fields: dict, mentions: list[MentionRow]) -> list[tuple[str, str | None]]:
+def highlight(fields: dict, mentions: list[Span]) -> list[tuple[str, str | None]]:
     """The evidence split into (text, role) pieces, role being drug/target/outcome or None.
 
     Spans come from the stored mention offsets inside the statement's offsets; a mention is used
@@ -551,6 +568,10 @@ def highlight(fields: dict, mentions: list[MentionRow]) -> list[tuple[str, str |
     evidence = fields.get("evidence") or ""
     start = fields.get("start")
     spans: list[tuple[int, int, str]] = []
+    if start is not None and mentions:  # mentions are sorted by start: take those inside the evidence
+        lo = bisect.bisect_left(mentions, start, key=lambda m: m.start)
+        hi = bisect.bisect_left(mentions, start + len(evidence), key=lambda m: m.start)
+        mentions = mentions[lo:hi]
     for role in ("drug", "target", "outcome"):
         value = (fields.get(role) or "").strip()
         if not value:
