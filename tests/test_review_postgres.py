@@ -16,7 +16,7 @@ import pytest
 
 from tests.review_support import review_template_db  # noqa: F401
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
 
 
 def _free_port() -> int:
@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def postgres_url(tmp_path_factory):
-    initdb = shutil.which("initdb") or str(PG_BIN / "initdb")
+    initdb = shutil.which("initdb") or (str(PG_BINS[-1]) if PG_BINS else "/usr/lib/postgresql/bin/initdb")
     if not Path(initdb).exists():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is required in CI (apt-get install -y postgresql)")
