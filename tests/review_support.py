@@ -45,17 +45,25 @@ def make_hostile_pdf(path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def review_template_db(tmp_path_factory) -> Path:
-    """A SQLite file filled once per session by the real reader and extractor."""
-    from pipeline.review.seed import seed
+    """A SQLite file filled once per session by the real reader and extractor.
 
-    folder = tmp_path_factory.mktemp("review-template")
-    pdf = make_hostile_pdf(folder / "hostile_review.pdf")
-    db = folder / "template.sqlite"
-    counts = seed(f"sqlite:///{db}", [pdf, CORPUS_PDF])
-    assert all(n > 0 for n in counts.values()), counts
+    Test modules import this fixture, which makes one fixture per module; the file is made by
+    the first and reused by the others (it sits in the session's base temp folder).
+    """
+    from pipeline.review.seed import seed
     from pipeline.store.repository import connect
 
-    connect(f"sqlite:///{db}").dispose()
+    folder = tmp_path_factory.getbasetemp() / "review-template"
+    db = folder / "template.sqlite"
+    if db.exists():
+        return db
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = make_hostile_pdf(folder / "hostile_review.pdf")
+    building = folder / "building.sqlite"
+    counts = seed(f"sqlite:///{building}", [pdf, CORPUS_PDF])
+    assert len(counts) == 2 and all(n > 0 for n in counts.values()), counts
+    connect(f"sqlite:///{building}").dispose()
+    building.rename(db)
     return db
 
 
