@@ -15,22 +15,41 @@ SCALE = 2.0
 MARGIN = 24  # points above and below the sentence
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\S+", text)
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """Lower-case letters and digits of ``text`` and the index each came from: spaces, line
+    breaks, hyphens (also pdfium's soft-hyphen marks) and table bars do not take part."""
+    chars, where = [], []
+    for index, char in enumerate(text):
+        if char.isalnum():
+            chars.append(char.lower())
+            where.append(index)
+    return "".join(chars), where
 
 
-def _find(textpage, words: list[str], sizes=(10, 7, 5, 3)):
-    """(char index, char count) of the first run of ``words`` found on the page, trying shorter runs."""
-    for size in sizes:
-        if len(words) < size and size != sizes[-1]:
-            continue
-        probe = " ".join(words[:size])
-        if not probe:
-            return None
-        searcher = textpage.search(probe, match_case=False, match_whole_word=False)
-        hit = searcher.get_next()
-        if hit:
-            return hit
+def _locate(page_text: str, evidence: str) -> tuple[int, int] | None:
+    """(first, last) character index of ``evidence`` on the page, or None.
+
+    The whole sentence is looked up first; failing that (a table row read across its cells), its
+    longest findable beginning and end, each at least 12 letters long.
+    """
+    page, where = _normalised(page_text)
+    wanted, _ = _normalised(evidence)
+    if not wanted or not page:
+        return None
+    at = page.find(wanted)
+    if at >= 0:
+        return where[at], where[at + len(wanted) - 1]
+    head = tail = None
+    for size in (80, 50, 30, 20, 12):
+        if head is None and len(wanted) >= size and (i := page.find(wanted[:size])) >= 0:
+            head = (i, i + size - 1)
+        if tail is None and len(wanted) >= size and (i := page.rfind(wanted[-size:])) >= 0:
+            tail = (i, i + size - 1)
+    if head and tail and tail[1] > head[0]:
+        return where[head[0]], where[tail[1]]
+    if head or tail:
+        lo, hi = head or tail
+        return where[lo], where[hi]
     return None
 
 
@@ -50,15 +69,11 @@ def render_region(pdf_path: Path, page_no: int, evidence: str, out_path: Path) -
             page = pdf[page_no - 1]
             width, height = page.get_size()
             textpage = page.get_textpage()
-            words = _words(evidence)
-            first = _find(textpage, words)
-            last = _find(textpage, words[-10:] if len(words) > 10 else words, sizes=(10, 7, 5, 3)) \
-                if first else None
             rects = []
-            if first:
-                lo = first[0]
-                hi = last[0] + last[1] if last and last[0] + last[1] > lo else first[0] + first[1]
-                n = textpage.count_rects(lo, hi - lo)
+            found = _locate(textpage.get_text_range(), evidence)
+            if found:
+                lo, hi = found
+                n = textpage.count_rects(lo, hi - lo + 1)
                 rects = [textpage.get_rect(i) for i in range(n)]
             image = page.render(scale=SCALE).to_pil().convert("RGB")
         finally:
