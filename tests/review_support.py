@@ -93,9 +93,10 @@ def free_port() -> int:
 def review_server(review_db, tmp_path):
     """``python -m pipeline review`` on a free loopback port; yields the base URL."""
     port = free_port()
-    env = {"PIPELINE_OUT": str(tmp_path / "out"), "PATH": "/usr/bin:/bin"}
+    # The database comes the way the pipeline's does: PIPELINE_DB_URL (no --db).
+    env = {"PIPELINE_OUT": str(tmp_path / "out"), "PIPELINE_DB_URL": review_db, "PATH": "/usr/bin:/bin"}
     log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "review", "--port", str(port), "--db", review_db],
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "review", "--port", str(port)],
                             cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
