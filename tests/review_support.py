@@ -24,6 +24,11 @@ HOSTILE_LINES = [
     "Gefitinib inhibited EGFR and reduced tumor growth in lung cancer xenografts.",
     "Imatinib inhibits ABL1 and reduces proliferation of leukemia cells.",
 ]
+TRIAL_TEXT = """Everolimus in advanced renal cell carcinoma
+
+In the phase III RECORD-1 trial (n = 416), everolimus improved median progression-free survival compared \
+with placebo (4.9 vs 1.9 months; HR 0.33, 95% CI 0.25-0.43, p < 0.001).
+"""
 CORPUS_PDF = PROJECT / "corpus" / "pdf" / "000_3d1899da889077ad.pdf"
 PASSWORD = "correct horse battery"
 
@@ -60,8 +65,10 @@ def review_template_db(tmp_path_factory) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     pdf = make_hostile_pdf(folder / "hostile_review.pdf")
     building = folder / "building.sqlite"
-    counts = seed(f"sqlite:///{building}", [pdf, CORPUS_PDF])
-    assert len(counts) == 2 and all(n > 0 for n in counts.values()), counts
+    trial = folder / "trial_review.txt"
+    trial.write_text(TRIAL_TEXT, encoding="utf-8")
+    counts = seed(f"sqlite:///{building}", [pdf, CORPUS_PDF, trial])
+    assert len(counts) == 3 and all(n > 0 for n in counts.values()), counts
     connect(f"sqlite:///{building}").dispose()
     building.rename(db)
     return db

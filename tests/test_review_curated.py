@@ -149,3 +149,26 @@ def test_cohen_kappa_by_hand_and_agreement_for_admins_only(review_db, tmp_path):
     page = client.get("/admin")
     assert page.status_code == 200 and "0.50" in page.text and "alice" in page.text
     assert client.get("/api/agreement").json()[0]["kappa"] == pytest.approx(0.5)
+
+
+def test_trial_statistics_are_reviewed_edited_and_exported(review_db, tmp_path):
+    from pipeline.review.curated import export_curated
+
+    service = ReviewService(review_db)
+    [stat] = [i for i in service.items(Filters(doc="trial_review")) if i.kind == "stat"]
+    assert stat.current["hr"] == 0.33 and stat.current["measure"] == "median_pfs"
+    with pytest.raises(Exception) as bad:
+        service.decide(stat.id, "alice", "edit", 0, fields={"context": "x"})  # a triple field
+    assert "cannot be edited" in str(bad.value)
+    edited = service.decide(stat.id, "alice", "edit", 0, fields={"ci_high": "0.44"}, reason="typo in the PDF")
+    assert edited.current["ci_high"] == 0.44 and edited.original["ci_high"] == 0.43
+    assert service.decide(stat.id, "bob", "accept", 1).status == "accepted"
+    summary = export_curated(service, tmp_path / "curated")
+    assert summary["stats"] == 1
+    [row] = pd.read_parquet(tmp_path / "curated" / "curated_stats.parquet").to_dict("records")
+    assert row["id"] == stat.id and row["ci_high"] == 0.44 and row["curator"] == "bob"
+    client = TestClient(create_app(AppConfig(review_db, tmp_path / "cache")))
+    client.post("/login", data={"username": "alice", "password": PASSWORD})
+    page = client.get(f"/documents/{stat.doc_key}")
+    assert page.status_code == 200 and f'id="item-{stat.id}"' in page.text and "median_pfs" in page.text
+    assert client.get(f"/items/{stat.id}/image.png").status_code == 404  # a text source has no page image
