@@ -86,3 +86,15 @@ def test_assembly_merges_and_infers_target_only_in_the_view():
     merged = view[("x", "MTOR", "apoptosis")]
     assert merged.count == 2 and merged.target_inferred and len(merged.evidence) == 2
     assert statements[0].target is None  # statement-level records are untouched
+
+
+def test_one_record_per_target_with_its_own_identifier():
+    from pipeline.relations import one_per_target
+
+    joined = Triple(doc="d", drug="x", target="PI3K/AKT/MTOR", interaction="inhibits",
+                    evidence="X inhibits PI3K/AKT/mTOR.", rule="r", start=0, end=24)
+    parts = one_per_target(joined)
+    assert [t.target for t in parts] == ["PI3K", "AKT", "MTOR"]
+    assert parts[2].target_id == "HGNC:3942" and len({t.id for t in parts}) == 3
+    single = joined.model_copy(update={"target": "MTOR"})
+    assert one_per_target(single) == [single]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -42,7 +43,29 @@ def extract_triples(annotated) -> list[Triple]:
             antecedent = named[0]
     triples.extend(_table_triples(annotated, default_context))
     triples.extend(_caption_triples(annotated, default_context))
-    return triples
+    return [part for t in triples for part in one_per_target(t)]
+
+
+def one_per_target(triple: Triple) -> list[Triple]:
+    """One record per target: a finding about "PI3K/AKT/mTOR" becomes three statements, each with
+    its own normalised identifier (HGNC/FamPlex from the lexicon); a family stays a family."""
+    if not triple.target or "/" not in triple.target:
+        return [triple]
+    parts = [p.strip() for p in triple.target.split("/") if p.strip()]
+    ids = _gene_identifiers()
+    return [triple.model_copy(update={"target": part, "target_id": ids.get(part)}) for part in dict.fromkeys(parts)]
+
+
+@lru_cache(maxsize=1)
+def _gene_identifiers() -> dict[str, str]:
+    """Canonical gene/family name → its identifier (first lexicon entry that has one)."""
+    from pipeline.nlp.lexicon import load_lexicon
+
+    out: dict[str, str] = {}
+    for entry in load_lexicon().entries:
+        if entry.label == "GENE_OR_PROTEIN" and entry.identifier:
+            out.setdefault(entry.canonical, entry.identifier)
+    return out
 
 
 def _triple(doc_id, finding, evidence, hedged, context, section, page, start, end, annotated) -> Triple:
