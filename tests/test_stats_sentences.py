@@ -53,9 +53,17 @@ def test_hazard_ratio_alone_is_an_hr_record():
     assert [(f.measure, f.hr, f.ci_low) for f in found] == [("hr", 0.62, 0.45), ("hr", 0.55, 0.33)]
 
 
-def test_p_value_without_a_measure_is_a_p_score():
+def test_p_value_without_a_measure_is_a_biomarker_change():
     found = parse_sentence("Tumour Ki-67 fell after two cycles ($p = 0.004$).")
-    assert [(f.measure, f.value, f.p_value) for f in found] == [("p_score", None, "0.004")]
+    assert [(f.measure, f.value, f.p_value) for f in found] == [("biomarker_change", None, "0.004")]
+
+
+def test_ranking_score_and_its_hazard_ratio_are_one_record():
+    found = parse_sentence("Everolimus as single therapy (0.82 P score)/(hazard ratio [HR], 0.35 [95% CI, 0.28–0.45]) "
+                           "was effective.")
+    assert [(f.measure, f.value, f.hr, f.ci_low, f.ci_high) for f in found] == [("p_score", 0.82, 0.35, 0.28, 0.45)]
+    apart = parse_sentence("The regimen ranked first (0.82 P score); in the trial the HR was 0.35 (95% CI 0.28–0.45).")
+    assert sorted(f.measure for f in apart) == ["hr", "p_score"]
 
 
 def test_a_ranking_score_is_a_p_score():

@@ -19,6 +19,8 @@ from pipeline.stats.meta import Estimate, find_estimates, is_threshold
 from pipeline.stats.numbers import NUMBER, Located, find_cis, find_p_values, parse_number
 from pipeline.stats.vocabulary import COMPARISON_CUE, UNIT_KIND, UNITS, Measure, find_measures
 
+# A ranking score takes the hazard ratio that starts this close after it ("(0.82 P score)/(HR …").
+_SCORE_RATIO_GAP = 12
 # A value may sit this far after / before its measure (characters between them).
 _AFTER_WINDOW = 70
 _BEFORE_WINDOW = 50
@@ -290,6 +292,15 @@ def _attach_ratios(findings: list[Finding], hrs: list[Estimate], ps: list[Locate
             out[i] = replace(finding, hr=ratio.hr, ci_low=ratio.ci_low, ci_high=ratio.ci_high,
                              rule=finding.rule + "+hr", end=max(finding.end, ratio.end))
             break
+    # GUIDELINES v2: a ranking score and the HR given with it for one arm are one record:
+    # "(0.82 P score)/(HR, 0.35 [95% CI, 0.28–0.45])".
+    for i, finding in enumerate(out):
+        if finding.measure == "p_score" and finding.hr is None:
+            ratio = next((r for r in ratios if 0 <= r.anchor - finding.end <= _SCORE_RATIO_GAP), None)
+            if ratio is not None:
+                ratios.remove(ratio)
+                out[i] = replace(finding, hr=ratio.hr, ci_low=ratio.ci_low, ci_high=ratio.ci_high,
+                                 rule=finding.rule + "+hr", end=max(finding.end, ratio.end))
     out.extend(ratios)
     out.sort(key=lambda f: f.anchor)
     return _attach_p_values(out, ps)
@@ -304,7 +315,9 @@ def _attach_p_values(findings: list[Finding], ps: list[Located]) -> list[Finding
             i = before[-1]
             out[i] = replace(out[i], p_value=str(p.value))
         elif not findings:
-            out.append(Finding("p_score", None, None, p.start, "sent:p", p_value=str(p.value), end=p.end))
+            # GUIDELINES v2: a bare p-value reports a change (``biomarker_change``); ``p_score``
+            # is only a ranking score ("0.93 P score").
+            out.append(Finding("biomarker_change", None, None, p.start, "sent:p", p_value=str(p.value), end=p.end))
     return out
 
 
