@@ -25,6 +25,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pipeline.bench
 	$(PY) -m pipeline.nlp.bench
+	$(PY) -m pipeline.review.bench
 	$(PY) -m pipeline.inbox.bench
 
 corpus: $(STAMP)

@@ -6,6 +6,11 @@ Commands:
   evaluate --pred DIR --gold annotations/ --out REPORT_DIR
                                score predictions against the gold set; HTML + JSON + Markdown
   run                          the main job: extract the corpus (PDF and text), evaluate, report
+  review [--host H] [--port P] the curator review web app (see README "Reviewing")
+  users add NAME --role R      create a review account; the password is read from stdin
+  export --curated --out DIR   the curated set: JSONL/CSV/Parquet and INDRA statement JSON
+  evaluate --gold curated --out REPORT_DIR
+                               score the extractor against the curators' decisions
   inbox DIR                    process the new and changed files of DIR once (run summary stored)
   serve --inbox DIR [--interval 60s | --cron "*/5 * * * *"]
                                serve a Prefect deployment that runs `inbox DIR` on a schedule
@@ -43,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--no-quarantine", action="store_true", help="record bad files but leave them in place")
 
     evaluate = commands.add_parser("evaluate", help="score predictions against the gold set")
-    evaluate.add_argument("--pred", type=Path, action="append", required=True,
+    evaluate.add_argument("--pred", type=Path, action="append", required=False,
                           help="folder with triples.jsonl/stats.jsonl; repeat, optionally LABEL=DIR")
     evaluate.add_argument("--gold", type=Path, default=None, help="gold folder (default: annotations/)")
     evaluate.add_argument("--out", type=Path, required=True, help="report folder")
@@ -52,9 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="main job: extract the corpus, evaluate, write the report")
     run.add_argument("--out", type=Path, default=None, help="output folder (default: out/)")
     run.add_argument("--force", action="store_true", help="re-extract even unchanged documents")
-    from pipeline.inbox.cli import add_commands
+
+    from pipeline.review.cli import add_commands
 
     add_commands(commands)
+    from pipeline.inbox.cli import add_commands as add_inbox_commands
+
+    add_inbox_commands(commands)
     return parser
 
 
@@ -99,6 +108,13 @@ def main(argv: list[str] | None = None) -> int:
         _print_outcomes(summary.outcomes)
         print(f"{summary.n_triples} triples, {summary.n_stats} trial statistics -> {summary.out_dir}")
         return 0
+    if args.command == "evaluate" and str(args.gold) == "curated":
+        from pipeline.review.cli import evaluate_curated_command
+
+        return evaluate_curated_command(args, settings)
+    if args.command == "evaluate" and not args.pred:
+        print("evaluate: --pred is required (except with --gold curated)", file=sys.stderr)
+        return 2
     if args.command == "evaluate":
         from pipeline.report.build import evaluate_and_report
 
@@ -113,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         report = main_flow(out_dir=str(args.out or settings.out_dir), force=args.force)
         print(f"\nReport: {report}")
         return 0
+    if args.command in ("review", "users", "export"):
+        from pipeline.review.cli import run as run_review
+
+        return run_review(args, settings)
     raise AssertionError(args.command)
 
 

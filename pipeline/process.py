@@ -14,7 +14,7 @@ from pipeline.records import Document, Mention, TrialStat, Triple
 
 # Code and data whose change means stored extractions are stale.
 # Packages and modules whose change changes what is extracted (records.py and ids.py: the ids).
-_EXTRACTOR_PARTS = ("nlp", "relations", "stats", "lexicons", "records.py", "ids.py")
+_EXTRACTOR_PARTS = ("nlp", "relations", "stats", "lexicons", "records.py", "ids.py", "identity.py")
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pipeline.identity import record_id, statement_id
 from pipeline.ids import stable_id
 
 SourceType = Literal["pdf", "txt", "md"]
@@ -165,6 +166,7 @@ class Mention(BaseModel):
 
 # --------------------------------------------------------------------------- relations
 
+Source = Literal["text", "table", "caption"]
 Interaction = Literal["inhibits", "activates", "binds", "downregulates", "upregulates"]
 Effect = Literal["increases", "decreases", "no_effect"]
 
@@ -191,18 +193,25 @@ class Triple(BaseModel):
     end: int | None = None
     rule: str
     confidence: float = 0.5
+    # Where the evidence is: body text, a caption, or a table cell (table id, row, column).
+    source: Source = "text"
+    table_id: str | None = None
+    row: int | None = None
+    column: int | None = None
     # Provenance beyond the contract fields.
     model: str | None = None
     lexicon_version: str | None = None
 
     @property
     def id(self) -> str:
-        """Content hash of the statement: its evidence (table rows have no offsets, so the text
-        counts) and its regimen — "X alone" and "X + Y" in one sentence are two statements."""
-        return stable_id(
-            "tri", self.doc, self.start, self.end, self.evidence, self.drug, sorted(self.combined_with),
-            self.target, self.outcome, self.effect,
-        )
+        """Evidence-level id: the statement identity (``pipeline.identity``) plus where it was
+        said — "X alone" and "X + Y" in one sentence are two statements."""
+        return record_id(self)
+
+    @property
+    def statement_id(self) -> str:
+        """Id of the statement across all its evidence (what assembly groups by)."""
+        return statement_id(self)
 
 
 class TrialStat(BaseModel):
@@ -225,27 +234,35 @@ class TrialStat(BaseModel):
     p_value: str | None = None  # as written: "0.026", "<0.001"
     dose: str | None = None
     disease: str | None = None
-    source: Literal["text", "table"] = "text"
+    # Meta-analysis and range fields: the pooled-estimate model ("fixed" | "random" — two
+    # estimates, even with equal numbers), studies pooled, a range across studies, a time point.
+    analysis_model: Literal["fixed", "random"] | None = None
+    n_studies: int | None = None
+    range_low: float | None = None
+    range_high: float | None = None
+    time_point: str | None = None
+    source: Source = "text"
+    table_id: str | None = None
+    row: int | None = None
+    column: int | None = None
     evidence: str
     page: int | None = None
     start: int | None = None
     end: int | None = None
     rule: str
-    model: str | None = None
+    model: str | None = None  # provenance: the NLP model that parsed the sentence
 
     @property
     def id(self) -> str:
-        # Every reported number belongs to the identity: an HR record has no ``value``.
-        return stable_id(
-            "sta", self.doc, self.start, self.end, self.evidence, self.study, self.drug,
-            sorted(self.combined_with), self.measure, self.value, self.comparator_value,
-            self.hr, self.ci_low, self.ci_high, self.p_value,
-        )
+        """Evidence-level id: the result's identity (every reported number, the model variant)
+        plus where it was said (``pipeline.identity``)."""
+        return record_id(self)
 
 
 class AssembledTriple(BaseModel):
-    """Document-level view: identical statements merged with all their evidence."""
+    """Document-level view: statements with one identity merged, with all their evidence."""
 
+    id: str  # pipeline.identity.statement_id
     doc: str
     drug: str | None
     drug_id: str | None = None
@@ -256,6 +273,7 @@ class AssembledTriple(BaseModel):
     effect: Effect | None
     interaction: Interaction | None = None
     combined_with: list[str] = Field(default_factory=list)
+    negated: bool = False
     contexts: list[str] = Field(default_factory=list)
     count: int
     statement_ids: list[str]

@@ -25,6 +25,8 @@ class Settings:
     corpus_dir: Path
     annotations_dir: Path
     max_bytes: int
+    real_corpus_dir: Path  # full real papers (../shared/corpus-real) for the dev/test splits
+    score_test: bool  # score the held-out test papers (off while developing rules: test is scored once)
     # Added for scheduled ingestion (issue 14); defaults keep older callers working.
     lexicon_dir: Path | None = None  # None: the lexicons shipped in pipeline/lexicons/
     prefect_home: Path | None = None  # None: a fresh one per run under out/prefect/
@@ -44,6 +46,9 @@ def load_settings() -> Settings:
         corpus_dir=Path(os.environ.get("PIPELINE_CORPUS", PROJECT_ROOT / "corpus")),
         annotations_dir=Path(os.environ.get("PIPELINE_ANNOTATIONS", PROJECT_ROOT / "annotations")),
         max_bytes=int(os.environ.get("PIPELINE_MAX_BYTES", 100 * 1024 * 1024)),
+        real_corpus_dir=Path(os.environ.get("PIPELINE_REAL_CORPUS",
+                                            PROJECT_ROOT.parent / "shared" / "corpus-real")),
+        score_test=os.environ.get("PIPELINE_SCORE_TEST", "1") != "0",
         lexicon_dir=Path(os.environ["PIPELINE_LEXICON_DIR"]) if os.environ.get("PIPELINE_LEXICON_DIR") else None,
         prefect_home=Path(os.environ["PIPELINE_PREFECT_HOME"]) if os.environ.get("PIPELINE_PREFECT_HOME") else None,
         prefect_api_url=os.environ.get("PREFECT_API_URL") or None,

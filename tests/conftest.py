@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,12 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=60):
         yield
+
+
+# The null-engine check (tests/test_null_engine.py) re-runs the relation tests with an engine that
+# finds nothing; every one of them must then fail. Patched here, before test modules import it.
+if os.environ.get("PIPELINE_NULL_RELATIONS") == "1":
+    import pipeline.relations.sentence as _sentence
+
+    _sentence.find_statements = lambda *args, **kwargs: []
+    _sentence.agents = lambda *args, **kwargs: []

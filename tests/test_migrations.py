@@ -62,12 +62,13 @@ def test_fresh_database_and_models_match_migrations(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    import pipeline.review.models  # noqa: F401  (its tables are part of the schema)
     from pipeline.store import inbox_models  # noqa: F401
     from pipeline.store import migrate
     from pipeline.store.models import Base
 
     engine = create_engine(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    assert migrate.upgrade(engine) == migrate.head() == "0002_inbox"
+    assert migrate.upgrade(engine) == migrate.head() == "0003_review_source"
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == [], f"models changed without a migration: {diff}"

@@ -110,3 +110,9 @@ def test_find_cis_agrees_with_parse_ci(low, high, dash):
 
 def test_find_p_values_keeps_every_value_in_order():
     assert [p.value for p in find_p_values("(p = 0.04 and P < 0.001, respectively)")] == ["0.04", "<0.001"]
+
+
+@given(digits=st.integers(min_value=1, max_value=999), op=st.sampled_from(["<", "=", ">"]))
+def test_apa_p_values_without_leading_zero(digits, op):
+    text = f"The difference was significant (P {op} .{digits:03d})."
+    assert parse_p_value(text) == f"{op if op != '=' else ''}.{digits:03d}"

@@ -12,8 +12,6 @@ from spacy.tokens import Span
 
 from pipeline.nlp.annotate import register_extensions
 from pipeline.nlp.model import load_nlp
-from pipeline.records import Triple
-from pipeline.relations.assemble import assemble
 from pipeline.relations.sentence import agents, find_statements, is_hedged
 
 
@@ -177,6 +175,9 @@ def test_a_resisted_drug_does_not_act_on_the_resistance_proteins(nlp):
     sent = tagged(nlp, "Tumours resistant to tamoxifen often show enhanced activity of EGFR and HER2.",
                   [("tamoxifen", "DRUG", "tamoxifen"), ("EGFR", "GENE_OR_PROTEIN", "EGFR"), ("HER2", "GENE_OR_PROTEIN", "ERBB2")])
     assert find_statements(sent) == []
+    acting = tagged(nlp, "Tamoxifen often reduces the activity of EGFR and HER2.",
+                    [("Tamoxifen", "DRUG", "tamoxifen"), ("EGFR", "GENE_OR_PROTEIN", "EGFR"), ("HER2", "GENE_OR_PROTEIN", "ERBB2")])
+    assert {f.agent.name for f in find_statements(acting)} == {"tamoxifen"}
 
 
 def test_a_protein_named_as_the_assay_readout_is_not_a_target(nlp):
@@ -264,6 +265,8 @@ def test_drug_that_only_qualifies_a_noun_is_not_an_agent(nlp, text, modifier):
         entities += [("sapanisertib", "DRUG", "sapanisertib"), ("proliferation", "OUTCOME", "proliferation")]
     agents = {f.agent.name for f in find_statements(tagged(nlp, text, entities))}
     assert modifier.lower() not in agents
+    acting = tagged(nlp, f"{modifier} inhibits mTOR.", [(modifier, "DRUG", modifier.lower()), ("mTOR", "GENE_OR_PROTEIN", "MTOR")])
+    assert {f.agent.name for f in find_statements(acting)} == {modifier.lower()}
 
 
 def test_class_named_beside_a_drug_describes_it(nlp):
@@ -347,6 +350,9 @@ def test_drugless_sentence_without_a_result_or_after_a_class_states_nothing(nlp)
     class_antecedent = _antecedent(nlp, "mTOR inhibitors are widely used.", "mTOR inhibitors", "mtor inhibitor")
     sent = tagged(nlp, "Reduced PTEN expression was seen in 7% of tumors.", [("PTEN", "GENE_OR_PROTEIN", "PTEN")])
     assert find_statements(sent, antecedent=class_antecedent) == []
+    result = tagged(nlp, "Although non-significant, there was a trend toward the reduction of p-S6 ( p = 0.058 ).",
+                    [("p-S6", "GENE_OR_PROTEIN", "RPS6")])
+    assert {f.agent.name for f in find_statements(result, antecedent=antecedent)} == {"everolimus"}
 
 
 def test_anaphoric_noun_that_is_a_cue_still_reads_as_the_cue(nlp):
@@ -426,12 +432,18 @@ def test_gene_far_before_the_drug_is_not_its_target(nlp):
                   [("mTOR", "GENE_OR_PROTEIN", "MTOR"), ("IRS-1", "GENE_OR_PROTEIN", "IRS1"),
                    ("everolimus", "DRUG", "everolimus")])
     assert find_statements(sent) == []
+    near = tagged(nlp, "Everolimus inhibits mTOR in cancer cell lines.",
+                  [("Everolimus", "DRUG", "everolimus"), ("mTOR", "GENE_OR_PROTEIN", "MTOR")])
+    assert {(f.agent.name, f.target) for f in find_statements(near)} == {("everolimus", "MTOR")}
 
 
 def test_sentence_whose_main_verb_is_an_investigation_states_no_result(nlp):
     sent = tagged(nlp, "The ability of rapamycin to inhibit proliferation is explored in most studies.",
                   [("rapamycin", "DRUG", "sirolimus"), ("proliferation", "OUTCOME", "proliferation")])
     assert find_statements(sent) == []
+    found = tagged(nlp, "Rapamycin inhibits proliferation in most studies.",
+                   [("Rapamycin", "DRUG", "sirolimus"), ("proliferation", "OUTCOME", "proliferation")])
+    assert facts(find_statements(found)) == {("sirolimus", None, "proliferation", "decreases", False)}
 
 
 @pytest.mark.parametrize("text,effect", [
@@ -448,6 +460,8 @@ def test_efficacy_as_a_plain_modifier_is_not_a_result(nlp):
     sent = tagged(nlp, "Enalapril allows an effective reduction in blood pressure.",
                   [("Enalapril", "DRUG", "enalapril"), ("effective", "OUTCOME", "anti-tumor activity")])
     assert find_statements(sent) == []
+    verdict = tagged(nlp, "Enalapril was found effective.", [("Enalapril", "DRUG", "enalapril"), ("effective", "OUTCOME", "anti-tumor activity")])
+    assert {f.effect for f in find_statements(verdict)} == {"increases"}
 
 
 def test_words_of_another_outcome_are_not_cues(nlp):
@@ -469,39 +483,30 @@ def test_no_drug_no_statement(nlp):
                   [("mTORC1", "GENE_OR_PROTEIN", "mTORC1"), ("S6K1", "GENE_OR_PROTEIN", "RPS6KB1"),
                    ("proliferation", "OUTCOME", "proliferation")])
     assert find_statements(sent) == []
+    drug = tagged(nlp, "Everolimus inhibits mTORC1 and reduces proliferation.",
+                  [("Everolimus", "DRUG", "everolimus"), ("mTORC1", "GENE_OR_PROTEIN", "mTORC1"),
+                   ("proliferation", "OUTCOME", "proliferation")])
+    assert {f.agent.name for f in find_statements(drug)} == {"everolimus"}
 
 
 def test_drug_and_outcome_without_any_cue_is_not_a_statement(nlp):
     sent = tagged(nlp, "Paclitaxel was given to patients whose apoptosis markers were measured.",
                   [("Paclitaxel", "DRUG", "paclitaxel"), ("apoptosis", "OUTCOME", "apoptosis")])
     assert find_statements(sent) == []
+    cued = tagged(nlp, "Paclitaxel induced apoptosis in these patients.",
+                  [("Paclitaxel", "DRUG", "paclitaxel"), ("apoptosis", "OUTCOME", "apoptosis")])
+    assert facts(find_statements(cued)) == {("paclitaxel", None, "apoptosis", "increases", False)}
 
 
 @pytest.mark.parametrize("text,hedged", [
-    ("These data suggest that X may inhibit growth.", True),
-    ("X could be a promising agent.", True),
-    ("X inhibited growth in all models.", False),
+    ("These data suggest that Xanib may inhibit growth.", True),
+    ("Xanib could reduce growth.", True),
+    ("Xanib inhibited growth in all models.", False),
 ])
 def test_hedging(nlp, text, hedged):
-    assert is_hedged(nlp(text)[:]) is hedged
-
-
-def _t(drug, target, outcome, effect, evidence, negated=False):
-    return Triple(doc="d", drug=drug, target=target, outcome=outcome, effect=effect,
-                  interaction="inhibits" if target else None, evidence=evidence, rule="r",
-                  negated=negated, start=0, end=len(evidence))
-
-
-def test_assembly_merges_and_infers_target_only_in_the_view():
-    statements = [
-        _t("x", None, "apoptosis", "increases", "X induced apoptosis."),
-        _t("x", None, "apoptosis", "increases", "Apoptosis was induced by X."),
-        _t("x", "MTOR", None, None, "X inhibits mTOR."),
-    ]
-    view = {(a.drug, a.target, a.outcome): a for a in assemble(statements)}
-    merged = view[("x", "MTOR", "apoptosis")]
-    assert merged.count == 2 and merged.target_inferred and len(merged.evidence) == 2
-    assert statements[0].target is None  # statement-level records are untouched
+    sent = tagged(nlp, text, [("Xanib", "DRUG", "xanib"), ("growth", "OUTCOME", "cell growth")])
+    assert {f.agent.name for f in find_statements(sent)} == {"xanib"}
+    assert is_hedged(sent) is hedged
 
 
 def test_relation_does_not_cross_a_clause_break(nlp):
@@ -523,6 +528,9 @@ def test_investigation_verb_states_no_finding(nlp):
     sent = tagged(nlp, "The trial assessed the antitumour activity of oral lapatinib in 80 patients.",
                   [("antitumour activity", "OUTCOME", "anti-tumor activity"), ("lapatinib", "DRUG", "lapatinib")])
     assert find_statements(sent) == []
+    shown = tagged(nlp, "Oral lapatinib showed antitumour activity in 80 patients.",
+                   [("lapatinib", "DRUG", "lapatinib"), ("antitumour activity", "OUTCOME", "anti-tumor activity")])
+    assert {f.agent.name for f in find_statements(shown)} == {"lapatinib"}
 
 
 def test_anaphoric_subject_refers_to_previous_agent(nlp):

@@ -82,6 +82,7 @@ def test_context_does_not_cross_sections():
     doc = annotated(["The ALPHA-2 trial tested drugamab.", "The median overall survival was 14 months."],
                     sections=["Methods", "Other trials"])
     [record] = extract_stats(doc, annotate_cell=fake_annotate)
+    # one mention is no clear main agent of the document: nothing is filled in
     assert (record.study, record.drug, record.measure) == (None, None, "median_os")
 
 
@@ -146,3 +147,18 @@ def test_records_carry_the_model_in_their_provenance():
     doc = annotated(["Median progression-free survival was 11.0 months with drugamab (n = 40)."])
     records = extract_stats(doc, annotate_cell=lambda text: [])
     assert records and all(r.model == doc.model for r in records)
+
+
+def test_a_result_without_an_agent_belongs_to_the_documents_main_agent():
+    from pipeline.records import Mention, Provenance, TrialStat
+    from pipeline.stats.extract import _with_document_agent
+
+    prov = Provenance(stage="nlp", rule="t")
+    mentions = [Mention(doc_id="d", start=i, end=i + 1, text="x", label="DRUG", canonical=name, provenance=prov)
+                for i, name in enumerate(["chemotherapy", "chemotherapy", "chemotherapy", "duloxetine"])]
+    stats = [TrialStat(doc="d", measure="event_rate", value=68.1, evidence="CIPN prevalence was 68.1%.", rule="r"),
+             TrialStat(doc="d", drug="duloxetine", measure="event_rate", value=5.0, evidence="e", rule="r")]
+    filled = _with_document_agent(stats, mentions)
+    assert [(s.drug, s.rule) for s in filled] == [("chemotherapy", "r+doc-agent"), ("duloxetine", "r")]
+    assert _with_document_agent(stats, []) == stats
+    assert _with_document_agent(stats, mentions[2:]) == stats  # no clear main agent: left empty

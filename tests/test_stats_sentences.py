@@ -53,9 +53,22 @@ def test_hazard_ratio_alone_is_an_hr_record():
     assert [(f.measure, f.hr, f.ci_low) for f in found] == [("hr", 0.62, 0.45), ("hr", 0.55, 0.33)]
 
 
-def test_p_value_without_a_measure_is_a_p_score():
+def test_p_value_without_a_measure_is_a_biomarker_change():
     found = parse_sentence("Tumour Ki-67 fell after two cycles ($p = 0.004$).")
-    assert [(f.measure, f.value, f.p_value) for f in found] == [("p_score", None, "0.004")]
+    assert [(f.measure, f.value, f.p_value) for f in found] == [("biomarker_change", None, "0.004")]
+
+
+def test_ranking_score_and_its_hazard_ratio_are_one_record():
+    found = parse_sentence("Everolimus as single therapy (0.82 P score)/(hazard ratio [HR], 0.35 [95% CI, 0.28–0.45]) "
+                           "was effective.")
+    assert [(f.measure, f.value, f.hr, f.ci_low, f.ci_high) for f in found] == [("p_score", 0.82, 0.35, 0.28, 0.45)]
+    apart = parse_sentence("The regimen ranked first (0.82 P score); in the trial the HR was 0.35 (95% CI 0.28–0.45).")
+    assert sorted(f.measure for f in apart) == ["hr", "p_score"]
+
+
+def test_a_ranking_score_is_a_p_score():
+    found = parse_sentence("The combination ranked first (0.93 P score).")
+    assert [(f.measure, f.value) for f in found] == [("p_score", 0.93)]
 
 
 def test_subgroup_values_listed_with_respectively():
@@ -115,14 +128,31 @@ def test_parse_study(text, study):
     assert parse_study(text) == study
 
 
-def test_incidence_of_a_harm_is_an_adverse_event_rate():
+def test_incidence_of_an_outcome_is_an_event_rate():
     f = _one("The incidence of neutropenia with drugamab was 12% in the safety population.")
-    assert (f.measure, f.value, f.unit) == ("adverse_events", 12.0, "%")
+    assert (f.measure, f.value, f.unit) == ("event_rate", 12.0, "%")
+
+
+def test_adverse_events_named_as_such_stay_adverse_events():
+    f = _one("Grade 3 adverse events occurred in 12% of patients.")
+    assert (f.measure, f.value) == ("adverse_events", 12.0)
+
+
+def test_rates_of_an_outcome_in_two_arms_are_one_comparison():
+    f = _one("Rates of smoking abstinence were similar in the two groups (8% v 6%).")
+    assert (f.measure, f.value, f.comparator_value) == ("event_rate", 8.0, 6.0)
+
+
+def test_bracketed_range_after_a_value_is_its_ci_only_when_it_holds_the_value():
+    (f,) = parse_sentence("CIPN prevalence was 68.1% (57.7–78.4) in the first month.")
+    assert (f.value, f.ci_low, f.ci_high) == (68.1, 57.7, 78.4)
+    (g,) = parse_sentence("CIPN prevalence was 68.1% (12–20) in the first month.")
+    assert (g.ci_low, g.ci_high) == (None, None)
 
 
 def test_values_at_later_time_points_are_records_of_the_same_measure():
     findings = parse_sentence("Neuropathy prevalence was 61.2% (95% CI 50.1–72.3) after the last cycle, "
                               "48.0% (30.5–65.5) at 3 months, and 22.5% (9.1–35.9) at 12 months.")
     assert [(f.measure, f.value) for f in findings] == [
-        ("adverse_events", 61.2), ("adverse_events", 48.0), ("adverse_events", 22.5)]
+        ("event_rate", 61.2), ("event_rate", 48.0), ("event_rate", 22.5)]
     assert (findings[0].ci_low, findings[0].ci_high) == (50.1, 72.3)

@@ -79,7 +79,9 @@ class Tagger:
                     continue
                 span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
                 if span is not None:
-                    canonical = re.sub(r"[- ]?(\d+)$", r"-\1", hit.group().upper())
+                    # Trial acronyms are upper case with "-n"; a drug name or code is lower case.
+                    canonical = (hit.group().lower() if pattern.label == "DRUG"
+                                 else re.sub(r"[- ]?(\d+)$", r"-\1", hit.group().upper()))
                     out.append(Candidate(span.start, span.end, pattern.label, canonical, None,
                                          "pattern", f"pattern:{pattern.label.lower()}"))
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -20,3 +21,19 @@ class AnnotatedDocument:
     abbreviations: dict[str, str] = field(default_factory=dict)  # short form → long form
     model: str = ""
     lexicon_version: str = ""
+
+
+MAIN_AGENT_MIN = 3  # mentions
+MAIN_AGENT_SHARE = 1 / 3  # of all agent mentions
+
+
+def main_agent(mentions: list[Mention]) -> str | None:
+    """The intervention a document is about: its most named agent, when it is clearly the main
+    one (at least MAIN_AGENT_MIN mentions and MAIN_AGENT_SHARE of all agent mentions)."""
+    counts = Counter(m.canonical for m in mentions if m.label == "DRUG")
+    if not counts:
+        return None
+    agent, n = counts.most_common(1)[0]
+    if n < MAIN_AGENT_MIN or n < MAIN_AGENT_SHARE * sum(counts.values()):
+        return None
+    return agent

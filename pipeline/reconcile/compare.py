@@ -16,7 +16,14 @@ EVIDENCE_THRESHOLD = 0.5  # token containment for "the same sentence / table row
 TRIPLE_FIELDS = ("target", "outcome", "effect", "interaction", "combined_with", "context",
                  "hedged", "negated")
 STRICT_FIELDS = ("drug", "target", "outcome", "effect", "interaction")
-STAT_FIELDS = ("drug", "combined_with", "n", "hr", "ci", "p_value", "dose", "study", "phase")
+STAT_FIELDS = ("drug", "combined_with", "n", "hr", "ci", "p_value", "dose", "study", "phase", "model")
+
+
+def analysis_model(record: dict) -> str | None:
+    """Fixed or random effects: gold v2 writes ``model``; predictions write ``analysis_model``
+    (their ``model`` is the NLP model that produced them)."""
+    value = record.get("analysis_model") or record.get("model")
+    return value if value in ("fixed", "random") else None
 
 
 @dataclass(frozen=True)
@@ -39,23 +46,30 @@ class Comparison:
 
 def compare_triples(gold: dict, pred: dict, lexicon: Lexicon,
                     threshold: float = EVIDENCE_THRESHOLD) -> Comparison:
-    """Triples match leniently when drug agrees, target or outcome agrees, from the same sentence."""
+    """Triples match leniently when the agent agrees, target or outcome agrees, from the same
+    sentence. Conventions (GUIDELINES v2): the agent agrees when the first-named drug or the whole
+    regimen set agrees (no mirror records needed); outcomes agree by their closed class
+    (``pyroptosis`` and ``cell death`` meet); ``/``-joined targets are split before matching
+    (``evaluate.expand_targets``)."""
     evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
+    if evidence < threshold:  # never paired: skip the field comparisons (most pairs of a document)
+        return Comparison(evidence=evidence, fields={}, matchable=False)
+    gold_outcome = norm.outcome_class(gold.get("outcome"), lexicon)
     fields = {
-        "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon),
+        "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon)
+        or regimen(gold, lexicon) == regimen(pred, lexicon),
         "target": norm.targets_equal(gold.get("target"), pred.get("target"), lexicon),
-        "outcome": norm.outcome(gold.get("outcome"), lexicon) == norm.outcome(pred.get("outcome"), lexicon),
+        "outcome": gold_outcome == norm.outcome_class(pred.get("outcome"), lexicon),
         "effect": gold.get("effect") == pred.get("effect"),
         "interaction": gold.get("interaction") == pred.get("interaction"),
-        "combined_with": norm.drugs(gold.get("combined_with"), lexicon)
-        == norm.drugs(pred.get("combined_with"), lexicon),
+        "combined_with": regimen(gold, lexicon) == regimen(pred, lexicon),
         "context": norm.text(gold.get("context")) == norm.text(pred.get("context")),
         "hedged": bool(gold.get("hedged")) == bool(pred.get("hedged")),
         "negated": bool(gold.get("negated")) == bool(pred.get("negated")),
     }
     # A null/null agreement must not carry a lenient match: the right field has to be filled.
     target_hit = norm.targets_overlap(gold.get("target"), pred.get("target"), lexicon)
-    outcome_hit = fields["outcome"] and gold.get("outcome") is not None
+    outcome_hit = fields["outcome"] and gold_outcome is not None
     matchable = (evidence >= threshold and fields["drug"] and gold.get("drug") is not None
                  and (target_hit or outcome_hit))
     strict = matchable and all(fields[f] for f in STRICT_FIELDS)
@@ -80,6 +94,8 @@ def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
     and the partners are then scored as fields.
     """
     evidence = norm.evidence_overlap(gold.get("evidence"), pred.get("evidence"))
+    if evidence < threshold:
+        return Comparison(evidence=evidence, fields={}, matchable=False)
     fields = {
         "drug": norm.drug(gold.get("drug"), lexicon) == norm.drug(pred.get("drug"), lexicon),
         "combined_with": norm.drugs(gold.get("combined_with"), lexicon)
@@ -92,12 +108,15 @@ def compare_stats(gold: dict, pred: dict, lexicon: Lexicon,
         "dose": norm.text(gold.get("dose")) == norm.text(pred.get("dose")),
         "study": norm.text(gold.get("study")) == norm.text(pred.get("study")),
         "phase": norm.phase(gold.get("phase")) == norm.phase(pred.get("phase")),
+        "model": analysis_model(gold) == analysis_model(pred),
     }
     matchable = (
         evidence >= threshold
         and norm.text(gold.get("measure")) == norm.text(pred.get("measure"))
         and norm.same_number(gold.get("value"), pred.get("value"))
         and (fields["drug"] or regimen(gold, lexicon) == regimen(pred, lexicon))
+        # fixed and random estimates are two records; a prediction without a model may take either
+        and (analysis_model(pred) is None or fields["model"])
     )
     return Comparison(evidence=evidence, fields=fields, matchable=matchable,
                       strict=matchable and all(fields.values()))

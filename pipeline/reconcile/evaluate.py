@@ -19,12 +19,36 @@ from pipeline.reconcile.normalize import Lexicon, load_lexicon
 RELATION_TYPES = {"drug_target": "target", "drug_outcome": "outcome"}
 
 
-def evaluate_label(pred_dir: Path, gold_dir: Path, lexicon: Lexicon | None = None) -> dict:
-    """JSON-ready metrics of the predictions in ``pred_dir`` (``triples.jsonl``, ``stats.jsonl``)."""
+def expand_targets(records: list[dict]) -> list[dict]:
+    """One record per target (GUIDELINES v2): a ``/``-joined target counts as its parts, on the
+    gold side and the predicted side alike."""
+    out = []
+    for record in records:
+        for part in norm.target_parts(record.get("target")):
+            out.append(record if part == record.get("target") else {**record, "target": part})
+    return out
+
+
+def evaluate_label(pred_dir: Path, gold_dir: Path, lexicon: Lexicon | None = None,
+                   docs: list[str] | None = None) -> dict:
+    """JSON-ready metrics of the predictions in ``pred_dir`` (``triples.jsonl``, ``stats.jsonl``),
+    over the gold documents in ``gold_dir`` (or only ``docs`` of them)."""
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    gold_triples, gold_stats = load_gold(gold_dir, "triples"), load_gold(gold_dir, "stats")
     pred_triples, pred_stats = load_predictions(pred_dir, "triples"), load_predictions(pred_dir, "stats")
-    scored = set(gold_triples)
+    return score_records(load_gold(gold_dir, "triples"), load_gold(gold_dir, "stats"),
+                         pred_triples, pred_stats, lexicon, docs)
+
+
+def score_records(gold_triples: dict[str, list[dict]], gold_stats: dict[str, list[dict]],
+                  pred_triples: dict[str, list[dict]], pred_stats: dict[str, list[dict]],
+                  lexicon: Lexicon, docs: list[str] | None = None) -> dict:
+    """Score predicted records against gold records, both grouped by document."""
+    scored = set(gold_triples) | set(gold_stats)
+    if docs is not None:
+        scored &= set(docs)
+    gold_triples = {d: expand_targets(gold_triples.get(d, [])) for d in scored}
+    gold_stats = {d: gold_stats.get(d, []) for d in scored}
+    pred_triples = {d: expand_targets(r) for d, r in pred_triples.items()}
     return {
         "triples": score_triples(
             {d: match(gold_triples[d], pred_triples.get(d, []), partial(compare_triples, lexicon=lexicon))
@@ -32,7 +56,7 @@ def evaluate_label(pred_dir: Path, gold_dir: Path, lexicon: Lexicon | None = Non
         "stats": score_stats(
             {d: match(gold_stats[d], pred_stats.get(d, []), partial(compare_stats, lexicon=lexicon))
              for d in sorted(scored)}),
-        "unscored_docs": sorted((set(pred_triples) | set(pred_stats)) - scored),
+        "unscored_docs": sorted((set(pred_triples) | set(pred_stats)) - scored) if docs is None else [],
     }
 
 

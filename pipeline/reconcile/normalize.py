@@ -33,6 +33,7 @@ class Lexicon:
 GREEK = {letter: name for name, letter in NER_GREEK.items()}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, hyphen-, spacing- and Greek-spelling-insensitive key:
     ``"Anti-Tumour  activity"`` → ``"anti tumor activity"``, ``"β-Elemene"`` → ``"beta elemene"``."""
@@ -124,6 +125,39 @@ def outcome(name: str | None, lexicon: Lexicon) -> str | None:
     return fold(lexicon.outcomes.get(key, key))
 
 
+@lru_cache(maxsize=4)
+def _outcome_classes(path: Path = LEXICON_DIR / "outcome_classes.tsv") -> tuple[tuple[re.Pattern, str], ...]:
+    rows = []
+    for row in _tsv_rows(path):
+        if len(row) >= 2 and row[0]:
+            rows.append((re.compile(row[0]), row[1]))
+    return tuple(rows)
+
+
+def outcome_class(name: str | None, lexicon: Lexicon) -> str | None:
+    """The closed outcome class of an outcome term (GUIDELINES v2): ``"pyroptosis"`` → ``cell
+    death``, ``"HbA1c"`` → ``glycemic control``; a class name maps to itself; an unknown term is
+    ``other``. Lenient matching compares classes, so annotators' class labels meet the
+    extractor's specific terms."""
+    term = outcome(name, lexicon)
+    return None if term is None else _class_of(term)
+
+
+@lru_cache(maxsize=16384)
+def _class_of(term: str) -> str:
+    for pattern, label in _outcome_classes():
+        if pattern.search(term) or term == fold(label):
+            return label
+    return "other"
+
+
+def target_parts(name: str | None) -> list[str | None]:
+    """A ``/``-joined target counts as its parts (``"GSDMD/GSDME"`` → two targets)."""
+    if not name or "/" not in name:
+        return [name]
+    return [p.strip() for p in name.split("/") if p.strip()] or [None]
+
+
 def text(value: str | None) -> str | None:
     """Free text compared loosely (context, dose, study): folded, trailing dots dropped."""
     if value is None or not str(value).strip():
@@ -147,6 +181,7 @@ _LATEX = re.compile(r"\\[a-zA-Z]+|[$^_{}\\]")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
+@lru_cache(maxsize=65536)
 def evidence_tokens(value: str | None) -> frozenset[str]:
     """Token set of a sentence or table row: tags, LaTeX and cell separators dropped."""
     cleaned = _LATEX.sub(" ", _TAGS.sub(" ", value or ""))

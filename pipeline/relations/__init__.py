@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -41,7 +42,30 @@ def extract_triples(annotated) -> list[Triple]:
         if named:
             antecedent = named[0]
     triples.extend(_table_triples(annotated, default_context))
-    return triples
+    triples.extend(_caption_triples(annotated, default_context))
+    return [part for t in triples for part in one_per_target(t)]
+
+
+def one_per_target(triple: Triple) -> list[Triple]:
+    """One record per target: a finding about "PI3K/AKT/mTOR" becomes three statements, each with
+    its own normalised identifier (HGNC/FamPlex from the lexicon); a family stays a family."""
+    if not triple.target or "/" not in triple.target:
+        return [triple]
+    parts = [p.strip() for p in triple.target.split("/") if p.strip()]
+    ids = _gene_identifiers()
+    return [triple.model_copy(update={"target": part, "target_id": ids.get(part)}) for part in dict.fromkeys(parts)]
+
+
+@lru_cache(maxsize=1)
+def _gene_identifiers() -> dict[str, str]:
+    """Canonical gene/family name → its identifier (first lexicon entry that has one)."""
+    from pipeline.nlp.lexicon import load_lexicon
+
+    out: dict[str, str] = {}
+    for entry in load_lexicon().entries:
+        if entry.label == "GENE_OR_PROTEIN" and entry.identifier:
+            out.setdefault(entry.canonical, entry.identifier)
+    return out
 
 
 def _triple(doc_id, finding, evidence, hedged, context, section, page, start, end, annotated) -> Triple:
@@ -99,7 +123,7 @@ def _table_triples(annotated, default_context) -> list[Triple]:
 
     triples = []
     for table in annotated.doc.tables:
-        for row in table.rows[table.header_rows:]:
+        for row_index, row in enumerate(table.rows[table.header_rows:], start=table.header_rows):
             cells = [cell.strip() for cell in row if cell and cell.strip()]
             text = " | ".join(cells)
             if len(text) < 10:
@@ -110,5 +134,26 @@ def _table_triples(annotated, default_context) -> list[Triple]:
                 triple = _triple(annotated.doc.doc_id, finding, text, is_hedged(span),
                                  _context(span) or default_context, table.section, table.page,
                                  None, None, annotated)
-                triples.append(triple.model_copy(update={"rule": f"table:{finding.rule}"}))
+                triples.append(triple.model_copy(update={
+                    "rule": f"table:{finding.rule}", "source": "table", "table_id": table.table_id,
+                    "row": row_index}))
+    return triples
+
+
+def _caption_triples(annotated, default_context) -> list[Triple]:
+    """Figure and table captions are read with the same rules as body sentences; their
+    records carry ``source: "caption"`` and the caption's label ("Figure 2") as ``table_id``."""
+    from pipeline.nlp import annotate_text
+    from pipeline.relations.sentence import find_statements, is_hedged
+
+    triples = []
+    for caption in annotated.doc.captions:
+        caption_doc = annotate_text(caption.text, doc_id=annotated.doc.doc_id).spacy_doc
+        for sent in caption_doc.sents:
+            for finding in find_statements(sent):
+                triple = _triple(annotated.doc.doc_id, finding, sent.text.strip(), is_hedged(sent),
+                                 _context(sent) or default_context, caption.label, caption.page,
+                                 None, None, annotated)
+                triples.append(triple.model_copy(update={
+                    "rule": f"caption:{finding.rule}", "source": "caption", "table_id": caption.label}))
     return triples

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from pipeline.identity import matches_key, statement_id
 from pipeline.records import AssembledTriple, Triple
-
-
-def _key(t: Triple) -> tuple:
-    return (t.doc, t.drug, t.target, t.outcome, t.effect)
 
 
 def _stated_targets(triples: list[Triple]) -> dict[tuple[str, str], Triple]:
@@ -28,23 +25,25 @@ def _stated_targets(triples: list[Triple]) -> dict[tuple[str, str], Triple]:
 
 
 def assemble(triples: list[Triple]) -> list[AssembledTriple]:
-    """Merge identical (doc, drug, target, outcome, effect) statements."""
+    """Merge statements with one identity (``pipeline.identity.matches_key``): same regimen,
+    target, outcome, effect and polarity; their evidence is kept as a list."""
     groups: dict[tuple, list[Triple]] = defaultdict(list)
     for t in triples:
-        groups[_key(t)].append(t)
+        groups[matches_key(t)].append(t)
     stated = _stated_targets(triples)
     assembled = []
-    for (doc, drug, target, outcome, effect), members in groups.items():
+    for members in groups.values():
         first = members[0]
+        doc, drug, target, outcome, effect = first.doc, first.drug, first.target, first.outcome, first.effect
         target_id, interaction, inferred = first.target_id, first.interaction, False
         if target is None and outcome is not None and (doc, drug) in stated:
             source = stated[(doc, drug)]
             target, target_id, interaction, inferred = source.target, source.target_id, source.interaction, True
         assembled.append(AssembledTriple(
-            doc=doc, drug=drug, drug_id=first.drug_id, target=target, target_id=target_id,
+            id=statement_id(first), doc=doc, drug=drug, drug_id=first.drug_id, target=target, target_id=target_id,
             target_inferred=inferred, outcome=outcome, effect=effect,
             interaction=interaction,
-            combined_with=sorted({c for m in members for c in m.combined_with}),
+            combined_with=sorted(first.combined_with), negated=first.negated,
             contexts=sorted({m.context for m in members if m.context}),
             count=len(members), statement_ids=[m.id for m in members],
             evidence=[m.evidence for m in members],

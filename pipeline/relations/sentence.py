@@ -140,11 +140,14 @@ def class_target(span: Span) -> str | None:
     name = canonical(span)
     if name in class_targets():
         return class_targets()[name]
-    genes, _, head = name.rpartition(" ")
-    if head in GENE_CLASS_HEADS and genes:
-        symbols = [gene_symbols().get(part) for part in genes.split("/")]
-        if all(symbols):
-            return "/".join(symbols)
+    # The class as composed by the NER, else as written ("ACE inhibitors" whose lexicon name is
+    # spelled out): "<gene> inhibitor|antagonist|blocker".
+    for form in (name, span.text.lower()):
+        genes, _, head = form.rpartition(" ")
+        if head.removesuffix("s") in GENE_CLASS_HEADS and genes:
+            symbols = [gene_symbols().get(part) for part in genes.split("/")]
+            if all(symbols):
+                return "/".join(symbols)
     return None
 
 

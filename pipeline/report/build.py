@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,7 +15,8 @@ from pipeline.reconcile.io import gold_documents
 from pipeline.reconcile.normalize import load_lexicon
 from pipeline.report import plots
 from pipeline.report.history import record_and_read
-from pipeline.report.html import render_index
+from pipeline.reconcile.splits import PAPERS, agreement, evaluate_splits, generalisation_gap
+from pipeline.report.html import render_index, splits_table
 from pipeline.report.markdown import summary_markdown
 from pipeline.settings import load_settings
 
@@ -51,6 +54,31 @@ def _line(label: str, scores: dict) -> str:
             f"strict F1 {f(scores['triples_strict_f1'])}; trial statistics F1 {f(scores['stats_f1'])}")
 
 
+def _commit() -> str | None:
+    """The project's git commit (with "+dirty" for uncommitted changes), for the score history."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                              text=True, timeout=10)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if head.returncode != 0:
+        return None
+    return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def _gap_line(gap: dict, agree: dict) -> str:
+    def f(x: float | None) -> str:
+        return "–" if x is None else f"{x:.3f}"
+
+    return (f"generalisation: triples F1 seed {f(gap.get('triples_seed_f1'))} vs test "
+            f"{f(gap.get('triples_test_f1'))} (gap {f(gap.get('triples_f1'))}); statistics F1 seed "
+            f"{f(gap.get('stats_seed_f1'))} vs test {f(gap.get('stats_test_f1'))} (gap {f(gap.get('stats_f1'))}); "
+            f"annotator agreement triples {f(agree.get('triples_f1'))}, statistics {f(agree.get('stats_f1'))}")
+
+
 def _pdf_hrefs(docs: list[str], out_dir: Path) -> dict[str, str]:
     """Relative links from the report folder to ``corpus/pdf/<doc>.pdf`` for PDFs that exist."""
     pdf_dir = load_settings().corpus_dir / "pdf"
@@ -59,8 +87,14 @@ def _pdf_hrefs(docs: list[str], out_dir: Path) -> dict[str, str]:
 
 
 def evaluate_and_report(pred_dirs: dict[str, Path], gold_dir: Path, out_dir: Path,
-                        db_url: str | None = None) -> EvaluationResult:
-    """Score every labelled prediction folder, store the scores (when ``db_url``), write the report."""
+                        db_url: str | None = None, papers_pred: Path | None = None,
+                        sentences_pred: Path | None = None) -> EvaluationResult:
+    """Score every labelled prediction folder, store the scores (when ``db_url``), write the report.
+
+    When ``gold_dir`` has a ``splits.json``, metrics.json also gets ``splits`` (seed, dev, test:
+    documents and P/R/F1 per input kind), ``agreement`` (the annotators' ceiling) and ``gap``
+    (seed text F1 − test PDF F1); ``papers_pred`` holds predictions for the full dev/test papers
+    and ``sentences_pred`` for the old selected-sentence set."""
     if not pred_dirs:
         raise ValueError("no prediction folders to evaluate")
     gold_dir, out_dir = Path(gold_dir), Path(out_dir)
@@ -70,9 +104,17 @@ def evaluate_and_report(pred_dirs: dict[str, Path], gold_dir: Path, out_dir: Pat
     gold_docs = gold_documents(gold_dir)
     lines = [_line(label, scores) for label, scores in heads.items()]
     lines.append(f"gold: {len(gold_docs)} documents in {gold_dir}")
-    metrics = {"gold_dir": str(gold_dir), "gold_docs": gold_docs,
+    metrics = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(),
+               "gold_dir": str(gold_dir), "gold_docs": gold_docs,
                "pred_dirs": {label: str(d) for label, d in pred_dirs.items()},
                "headline": heads, "labels": by_label}
+    splits = evaluate_splits(pred_dirs, papers_pred, sentences_pred, gold_dir, lexicon,
+                             score_test=load_settings().score_test)
+    agree = agreement([gold_dir / PAPERS / "raw", gold_dir / "seeds" / "raw"], lexicon)
+    gap = generalisation_gap(splits)
+    if splits:
+        metrics.update(splits=splits, agreement=agree, gap=gap)
+        lines.append(_gap_line(gap, agree))
 
     figures = {
         "P/R/F1 per document": plots.prf_by_document(by_label),
@@ -93,6 +135,7 @@ def evaluate_and_report(pred_dirs: dict[str, Path], gold_dir: Path, out_dir: Pat
                                           encoding="utf-8")
     hrefs = {label: _pdf_hrefs(gold_docs + m["unscored_docs"], out_dir) for label, m in by_label.items()}
     index = out_dir / "index.html"
-    index.write_text(render_index(by_label, figures, hrefs, lines), encoding="utf-8")
+    index.write_text(render_index(by_label, figures, hrefs, lines, splits_table(splits, agree, gap)),
+                     encoding="utf-8")
     (out_dir / "summary.md").write_text(summary_markdown(by_label, lines), encoding="utf-8")
     return EvaluationResult(metrics=metrics, headline=heads, index_html=index, summary_lines=lines)

@@ -161,8 +161,51 @@ Counts are summed over documents (micro-average). <mark>Marked</mark> words are 
 drug, target, outcome, study or dose as found in the evidence. "–" means undefined (0/0).</div>"""
 
 
+def splits_table(splits: dict, agreement: dict, gap: dict) -> str:
+    """Seed, dev and test side by side, each with its input kinds, the agreement ceiling beside
+    every score, and the seed-vs-test gap as the headline figure of generalisation."""
+    if not splits:
+        return ""
+    ceiling = {"triples": agreement.get("triples_f1"), "stats": agreement.get("stats_f1")}
+    rows = []
+    for split in ("seed", "dev", "test"):
+        info = splits.get(split, {})
+        scores = info.get("scores", {})
+        if not scores and info.get("not_scored"):
+            rows.append(f"<tr><td>{esc(split)}</td><td colspan=\"10\" class=\"muted\">not scored in this run "
+                        f"({esc(info['not_scored'])}): test papers are scored once, at the end of an issue</td></tr>")
+            continue
+        if not scores:
+            missing = ", ".join(info.get("missing_gold", [])) or "none"
+            rows.append(f"<tr><td>{esc(split)}</td><td colspan=\"9\" class=\"muted\">no gold yet "
+                        f"(missing: {esc(missing)})</td></tr>")
+        for label, s in scores.items():
+            cells = [esc(split), esc(label), str(len(info.get("docs", []))) if label != "sentences" else "–"]
+            for kind in ("triples", "stats"):
+                block = s[kind]
+                cells += [_fmt(block["precision"]), _fmt(block["recall"]), _fmt(block["f1"])]
+                cells.append(_fmt(ceiling[kind]))
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    head = "".join(f"<th>{h}</th>" for h in (
+        "split", "input", "docs", "triples P", "R", "F1", "ceiling", "stats P", "R", "F1", "ceiling"))
+    headline = ""
+    if gap.get("triples_f1") is not None or gap.get("stats_f1") is not None:
+        headline = (f'<p><strong>Generalisation gap (seed text F1 − test PDF F1):</strong> '
+                    f'triples {_fmt(gap.get("triples_f1"))}, statistics {_fmt(gap.get("stats_f1"))}.</p>')
+    kappa = agreement.get("effect_kappa")
+    agree = (f'<p class="muted">Ceiling = agreement of two independent annotators before adjudication '
+             f'on {esc(", ".join(agreement.get("docs", [])) or "no document yet")} (same scorer); '
+             f'effect-direction kappa {_fmt(kappa)}. Test documents show numbers only: their errors are '
+             f'not listed, so rule writers never read them.</p>')
+    docs = "".join(f"<li>{esc(split)}: {esc(', '.join(splits.get(split, {}).get('docs', [])) or '–')}</li>"
+                   for split in ("seed", "dev", "test"))
+    return (f"<h2>Splits: seed, development, test</h2>{headline}"
+            f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            f'{agree}<ul class="muted">{docs}</ul>')
+
+
 def render_index(metrics: dict[str, dict], plots: dict[str, str], pdf_hrefs: dict[str, dict[str, str]],
-                 notes: list[str]) -> str:
+                 notes: list[str], splits_html: str = "") -> str:
     """The whole page; ``plots``: caption → PNG data URI; ``pdf_hrefs``: label → doc → PDF link."""
     figures = "".join(f'<h3>{esc(caption)}</h3><img class="plot" alt="{esc(caption)}" src="{uri}">'
                       for caption, uri in plots.items())
@@ -177,5 +220,5 @@ def render_index(metrics: dict[str, dict], plots: dict[str, str], pdf_hrefs: dic
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>Evaluation report</title><style>{CSS}</style></head><body>"
             f"<h1>Evaluation report: drug–target–outcome triples and trial statistics</h1>"
-            f"{LEGEND}<h2>Summary</h2>{summary_table(metrics)}<ul class=\"muted\">{notes_html}</ul>"
+            f"{LEGEND}{splits_html}<h2>Summary (seeds)</h2>{summary_table(metrics)}<ul class=\"muted\">{notes_html}</ul>"
             f"<h2>Plots</h2>{figures}{sections}</body></html>")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.nlp.lexicon import is_specific_disease
+from pipeline.nlp.types import main_agent
 from pipeline.records import Block, Mention, Sentence, TrialStat, block_index
 from pipeline.stats.sentences import Finding, parse_dose, parse_n, parse_phase, parse_sentence, parse_study
 from pipeline.stats.tables import CellAnnotator, table_stats
@@ -121,7 +122,8 @@ def _record(doc_id: str, sentence: Sentence, finding: Finding, context: Context,
     compared = finding.comparator_value is not None or finding.hr is not None
     return TrialStat(
         doc=doc_id, study=context.study, phase=context.phase, drug=drug, combined_with=combined,
-        comparator=comparator if compared else None, n=context.n, measure=finding.measure,
+        comparator=comparator if compared else None, n=finding.n or context.n, measure=finding.measure,
+        analysis_model=finding.analysis_model, n_studies=finding.n_studies,
         value=finding.value, unit=finding.unit, comparator_value=finding.comparator_value, hr=finding.hr,
         ci_low=finding.ci_low, ci_high=finding.ci_high, p_value=finding.p_value, dose=context.dose,
         disease=context.disease, source="text", evidence=sentence.text, page=sentence.page,
@@ -172,9 +174,38 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     cell_annotator = annotate_cell or _nlp_cell_annotator()
     for table in document.tables:
         records.extend(table_stats(table, document.doc_id, cell_annotator, disabled))
+    records.extend(caption_stats(document, disabled))
+    records = _with_document_agent(records, annotated.mentions)
     # Provenance: which NLP model found the mentions these records rest on.
     model = getattr(annotated, "model", None) or None
     return [r.model_copy(update={"model": model}) for r in records]
+
+
+def _with_document_agent(records: list[TrialStat], mentions: list[Mention]) -> list[TrialStat]:
+    """A result with no agent in its sentence, its study context or its table row belongs to the
+    intervention the document is about (``pipeline.nlp.types.main_agent``; rule ``+doc-agent``)."""
+    agent = main_agent(mentions)
+    if agent is None:
+        return records
+    return [r if r.drug else r.model_copy(update={"drug": agent, "rule": f"{r.rule}+doc-agent"})
+            for r in records]
+
+
+def caption_stats(document, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:  # noqa: ANN001
+    """Statistics stated in figure and table captions, read like body sentences
+    (``source: "caption"``, the caption label as ``table_id``)."""
+    if not document.captions:
+        return []
+    from pipeline.nlp import annotate_text  # lazily: loading the model is slow
+
+    records = []
+    for caption in document.captions:
+        ann = annotate_text(caption.text, doc_id=document.doc_id)
+        for record in text_stats(document.doc_id, ann.doc.blocks, ann.sentences, ann.mentions, disabled):
+            records.append(record.model_copy(update={
+                "source": "caption", "table_id": caption.label, "page": caption.page,
+                "start": None, "end": None, "rule": f"caption:{record.rule}"}))
+    return records
 
 
 def _nlp_cell_annotator() -> CellAnnotator:

@@ -27,7 +27,8 @@ _CI_RE = re.compile(
 )
 _P_RE = re.compile(
     r"(?<![A-Za-z])p\s*(?:-?value)?\s*(=|<|>|≤|≥|<=|>=|\\leq?|\\geq?|\\le|\\ge)\s*"
-    rf"({NUMBER}(?:\s*[x×]\s*10\s*[\^]?\s*[-\u2212]\s*\d+)?)",
+    # APA style drops the leading zero: "P < .001"
+    rf"((?:{NUMBER}|\.\d+)(?:\s*[x×]\s*10\s*[\^]?\s*[-\u2212]\s*\d+)?)",
     re.IGNORECASE,
 )
 _HR_RE = re.compile(

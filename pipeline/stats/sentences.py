@@ -15,9 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pipeline.stats.numbers import NUMBER, Located, find_cis, find_hrs, find_p_values, parse_number
+from pipeline.stats.meta import Estimate, find_estimates, is_threshold
+from pipeline.stats.numbers import NUMBER, Located, find_cis, find_p_values, parse_number
 from pipeline.stats.vocabulary import COMPARISON_CUE, UNIT_KIND, UNITS, Measure, find_measures
 
+# A ranking score takes the hazard ratio that starts this close after it ("(0.82 P score)/(HR …").
+_SCORE_RATIO_GAP = 12
 # A value may sit this far after / before its measure (characters between them).
 _AFTER_WINDOW = 70
 _BEFORE_WINDOW = 50
@@ -33,11 +36,13 @@ _TIME_POINT = re.compile(r"\s*(?:%|percent\b)?\s*(?:\([^()]{0,40}\)\s*)?(?:at|af
 _UNIT_RE = r"(?:%|percent\b|months?\b|mo\b\.?|weeks?\b|wks?\b|years?\b)"
 # A list of numbers sharing one unit: "11.0 vs. 4.6 months", "4.8 and 6.7%".
 _VALUE_LIST_RE = re.compile(
-    rf"(?<![\w.\-\u2013/])({NUMBER}(?:\s*(?:,|and|or|vs\.?|versus)\s*{NUMBER})*)\s*({_UNIT_RE})?(?![\w\u2013-]*\d)"
+    rf"(?<![\w.\-\u2013/])({NUMBER}(?:\s*(?:,|and|or|vs\.?|v\.?|versus)\s*{NUMBER})*)\s*({_UNIT_RE})?(?![\w\u2013-]*\d)"
 )
 _LIST_ITEM_RE = re.compile(NUMBER)
 # What may stand between a value and its own CI: its unit and an opening bracket.
 _VALUE_TAIL = re.compile(r"\s*(?:%|[A-Za-z.]+)?\s*[\[(,;]?\s*")
+# A range in brackets right after a value (its unit may sit in between): "68.1% (57.7–78.4)".
+_BRACKET_RANGE = re.compile(rf"\s*(?:%|[A-Za-z.]+)?\s*[(\[]\s*({NUMBER})\s*(?:[-\u2013\u2014]|to)\s*({NUMBER})\s*%?\s*[)\]]")
 # Markup that must not reach the parsers; replaced by spaces so offsets stay put.
 _MARKUP_RE = re.compile(r"<[^>]{1,10}>|\$|\\(?:leq?|geq?|pm|times|%)")
 _MARKUP_SYMBOLS = {"\\le": "≤", "\\leq": "≤", "\\ge": "≥", "\\geq": "≥", "\\%": "%", "\\pm": "±", "\\times": "×"}
@@ -94,6 +99,9 @@ class Finding:
     ci_high: float | None = None
     p_value: str | None = None
     end: int = 0  # end of the last piece read (value, ratio or interval)
+    analysis_model: str | None = None  # fixed | random (meta-analysis estimates)
+    n: int | None = None  # patients pooled, when the finding itself is a count
+    n_studies: int | None = None
 
 
 def blank_markup(text: str) -> str:
@@ -199,11 +207,18 @@ def parse_sentence(text: str, disabled: frozenset[str] = frozenset()) -> list[Fi
     ``disabled``: measure abbreviations the document uses with another meaning.
     """
     text = blank_markup(text)
+    if is_threshold(text):  # a Methods decision rule ("If P > 0.1 and I² < 50%, …") is no result
+        return []
     mentions = find_measures(text, disabled)
     values = find_values(text)
-    hrs, cis, ps = find_hrs(text), find_cis(text), find_p_values(text)
-    stat_spans = [(x.start, x.end) for x in (*hrs, *cis, *ps)]
+    cis, ps = find_cis(text), find_p_values(text)
+    estimates = find_estimates(text, cis, ps)
+    hrs = [e for e in estimates if e.measure == "hr"]
+    others = [e for e in estimates if e.measure != "hr"]
+    stat_spans = [(x.start, x.end) for x in (*estimates, *cis, *ps)]
     values = [v for v in values if not any(s <= v.start < e for s, e in stat_spans)]
+    # A p-value read as part of an estimate (Egger's test P) is not given to another finding.
+    ps = [p for p in ps if not any(e.start <= p.start < e.end for e in others if e.p_value)]
     chosen = _assign(text, mentions, values)
     used = set(chosen.values())
     findings: list[Finding] = []
@@ -214,7 +229,15 @@ def parse_sentence(text: str, disabled: frozenset[str] = frozenset()) -> list[Fi
         found, _ = _extend(text, base, value, values, used, mentions)
         findings.extend(found)
     findings = _attach_value_cis(text, _merge_comparisons(text, findings), cis)
-    return _attach_ratios(findings, hrs, cis, ps)
+    findings += [_estimate_finding(e) for e in others]
+    return _attach_ratios(findings, hrs, ps)
+
+
+def _estimate_finding(e: Estimate) -> Finding:
+    low, high = e.ci if e.ci else (None, None)
+    return Finding(e.measure, e.value, "%" if e.measure == "i2" else None, e.start, e.rule,
+                   ci_low=low, ci_high=high, p_value=e.p_value, end=e.end,
+                   analysis_model=e.analysis_model, n=e.n, n_studies=e.n_studies)
 
 
 def _merge_comparisons(text: str, findings: list[Finding]) -> list[Finding]:
@@ -239,22 +262,26 @@ def _attach_value_cis(text: str, findings: list[Finding], cis: list[Located]) ->
         if ci is not None and finding.hr is None:
             low, high = ci.value  # type: ignore[misc]
             finding = replace(finding, ci_low=low, ci_high=high, end=ci.end)
+        elif finding.hr is None and finding.ci_low is None and finding.value is not None:
+            # a bare bracketed range right after a value is its CI when it holds the value:
+            # "68.1% (57.7–78.4)"
+            bracket = _BRACKET_RANGE.match(text, finding.end)
+            if bracket:
+                low, high = parse_number(bracket.group(1)), parse_number(bracket.group(2))
+                if low <= finding.value <= high:
+                    finding = replace(finding, ci_low=low, ci_high=high, end=bracket.end())
         out.append(finding)
     return out
 
 
-def _attach_ratios(findings: list[Finding], hrs: list[Located], cis: list[Located], ps: list[Located]) -> list[Finding]:
-    """Give hazard ratios, their CIs and p-values to the findings they follow, or findings of their own."""
-    used_cis = {(f.ci_low, f.ci_high) for f in findings if f.ci_low is not None}
+def _attach_ratios(findings: list[Finding], hrs: list[Estimate], ps: list[Located]) -> list[Finding]:
+    """Give hazard ratios and their CIs to the time-to-event findings they follow, or make them
+    findings of their own; then hand out p-values."""
     ratios: list[Finding] = []
-    for i, hr in enumerate(hrs):
-        stop = hrs[i + 1].start if i + 1 < len(hrs) else 10**9
-        ci = next((c for c in cis if hr.end <= c.start < min(stop, hr.end + 40)), None)
-        low, high = ci.value if ci else (None, None)  # type: ignore[misc]
-        ratios.append(Finding("hr", None, None, hr.start, "sent:hr", hr=float(hr.value),  # type: ignore[arg-type]
-                              ci_low=low, ci_high=high, end=ci.end if ci else hr.end))
-        if ci:
-            used_cis.add(ci.value)  # type: ignore[arg-type]
+    for hr in hrs:
+        low, high = hr.ci if hr.ci else (None, None)
+        ratios.append(Finding("hr", None, None, hr.start, hr.rule, hr=hr.value, ci_low=low, ci_high=high,
+                              end=hr.end, analysis_model=hr.analysis_model))
     # The first ratio after a comparison of a time-to-event measure belongs to it.
     out = list(findings)
     for i, finding in enumerate(out):
@@ -265,6 +292,15 @@ def _attach_ratios(findings: list[Finding], hrs: list[Located], cis: list[Locate
             out[i] = replace(finding, hr=ratio.hr, ci_low=ratio.ci_low, ci_high=ratio.ci_high,
                              rule=finding.rule + "+hr", end=max(finding.end, ratio.end))
             break
+    # GUIDELINES v2: a ranking score and the HR given with it for one arm are one record:
+    # "(0.82 P score)/(HR, 0.35 [95% CI, 0.28–0.45])".
+    for i, finding in enumerate(out):
+        if finding.measure == "p_score" and finding.hr is None:
+            ratio = next((r for r in ratios if 0 <= r.anchor - finding.end <= _SCORE_RATIO_GAP), None)
+            if ratio is not None:
+                ratios.remove(ratio)
+                out[i] = replace(finding, hr=ratio.hr, ci_low=ratio.ci_low, ci_high=ratio.ci_high,
+                                 rule=finding.rule + "+hr", end=max(finding.end, ratio.end))
     out.extend(ratios)
     out.sort(key=lambda f: f.anchor)
     return _attach_p_values(out, ps)
@@ -279,7 +315,9 @@ def _attach_p_values(findings: list[Finding], ps: list[Located]) -> list[Finding
             i = before[-1]
             out[i] = replace(out[i], p_value=str(p.value))
         elif not findings:
-            out.append(Finding("p_score", None, None, p.start, "sent:p", p_value=str(p.value), end=p.end))
+            # GUIDELINES v2: a bare p-value reports a change (``biomarker_change``); ``p_score``
+            # is only a ranking score ("0.93 P score").
+            out.append(Finding("biomarker_change", None, None, p.start, "sent:p", p_value=str(p.value), end=p.end))
     return out
 
 

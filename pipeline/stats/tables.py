@@ -156,15 +156,16 @@ def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: fr
     if not columns.measures and not columns.free_text:
         return []
     records: list[TrialStat] = []
-    for row in table.rows[max(table.header_rows, 1):]:
+    first = max(table.header_rows, 1)
+    for row_index, row in enumerate(table.rows[first:], start=first):
         results = [(i, m) for i, m in columns.measures.items() if i < len(row)]
         texts = [i for i in columns.free_text if i < len(row)]
         values = [
-            (name, value, unit, f"table:{headers[i]}")
+            (name, value, unit, f"table:{headers[i]}", i)
             for i, measure in results for part in _parts(row[i])
             for name, value, unit in _cell_values(part, measure, headers[i], disabled)
         ] + [
-            (f.measure, f.value, f.unit, f"table:{headers[i]}")
+            (f.measure, f.value, f.unit, f"table:{headers[i]}", i)
             for i in texts for part in _parts(row[i]) for f in parse_sentence(part, disabled)
         ]
         if not values:
@@ -177,9 +178,10 @@ def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: fr
             dose=parse_dose(_cell(row, columns, "dose") or _cell(row, columns, "drug")),
             disease=_row_disease(row, columns, annotate), source="table",
             evidence=" | ".join(cell.strip() for cell in row), page=table.page,
+            table_id=table.table_id, row=row_index,
         )
         records.extend(
-            TrialStat(**context, measure=name, value=value, unit=unit, rule=rule)
-            for name, value, unit, rule in values
+            TrialStat(**context, measure=name, value=value, unit=unit, rule=rule, column=column)
+            for name, value, unit, rule, column in values
         )
     return records

@@ -78,8 +78,14 @@ MEASURES: tuple[Measure, ...] = (
         "adverse_events", "percent",
         r"(?i:adverse\s+events?)" + _ABBR, r"\bAEs?\b",
         r"(?i:grade\s*[1-5](?:\s*[\u2013\u2014/-]\s*[1-5])?(?:\s+(?:adverse\s+events?|AEs?|toxicit(?:y|ies)))?)",
-        # the rate of a treatment's harm: "CIPN prevalence was 68%", "incidence of neutropenia"
+    ),
+    # GUIDELINES v2: the % (or count) of an outcome in one arm — "CIPN prevalence was 68%",
+    # "incidence of neutropenia", "rates of smoking abstinence … (8% v 6%)", "quit rate".
+    _measure(
+        "event_rate", "percent",
         r"(?i:\b(?:prevalence|incidence)\b)",
+        r"(?i:\b(?:abstinence|cessation|quit|event|remission|relapse|recurrence)\s+rates?\b)",
+        r"(?i:\brates?\s+of\s+[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,3})",
     ),
     _measure("p_score", "score", r"(?i:\bP[- ]scores?\b)"),
 )
@@ -101,7 +107,7 @@ UNIT_KIND: dict[str, MeasureKind] = {"%": "percent", "months": "time", "weeks": 
 
 # Words between two values that make the second the comparator arm's value.
 COMPARISON_CUE = re.compile(
-    r"\bvs\.?|\bversus\b|\bcompared\s+(?:with|to)\b|\b(?:superior|inferior)\s+to\b|\bin\s+contrast\b|\bwhereas\b"
+    r"\bvs\.?|\bv\.?(?=\s*(?:[\d.]|$))|\bversus\b|\bcompared\s+(?:with|to)\b|\b(?:superior|inferior)\s+to\b|\bin\s+contrast\b|\bwhereas\b"
     r"|\b(?:arm|group|cohort)s?\b[^.;]{0,40}?\band\b",
     re.IGNORECASE,
 )

@@ -100,6 +100,10 @@ class StatementRow(Base):
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start: Mapped[int | None] = mapped_column(Integer, nullable=True)
     end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(8), default="text")  # text | table | caption
+    table_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    column: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rule: Mapped[str] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float)
     model: Mapped[str | None] = mapped_column(String(128), nullable=True)

@@ -3,6 +3,7 @@
 from alembic import context
 
 from pipeline.store import inbox_models  # noqa: F401  (registers the inbox tables)
+from pipeline.review import models as review_models  # noqa: F401  (and the review app's)
 from pipeline.store.models import Base
 
 connection = context.config.attributes["connection"]
