@@ -1,6 +1,6 @@
 """Bring a database to the current schema with Alembic (``pipeline/store/migrations``).
 
-* empty database: every migration from the baseline;
+* empty database: the current models' tables, stamped as the head revision;
 * a database made by a release before migrations (tables, no ``alembic_version``): stamped as
   the baseline, then upgraded — its rows stay;
 * otherwise: upgraded to head (a no-op when current).
@@ -76,6 +76,17 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
         with engine.connect() as connection:
             have = MigrationContext.configure(connection).get_current_revision()
             tables = set(inspect(connection).get_table_names())
+        if have is None and not tables and revision == "head":
+            # An empty database: the models' tables as they are (same column order as
+            # ``create_all`` always gave), stamped as current — Alembic's advice for new databases.
+            from pipeline.review import models as _review  # noqa: F401
+            from pipeline.store import inbox_models  # noqa: F401
+            from pipeline.store.models import Base
+
+            with engine.begin() as connection:
+                Base.metadata.create_all(connection)
+                command.stamp(_config(connection), "head")
+            return current(engine)
         if have is None and "documents" in tables:
             with engine.begin() as connection:
                 command.stamp(_config(connection), BASELINE)
