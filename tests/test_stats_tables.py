@@ -98,3 +98,16 @@ def test_patient_counts_per_subgroup_are_summed(cell, n):
     from pipeline.stats.tables import _row_n
 
     assert _row_n(cell) == n
+
+
+def test_without_a_drug_column_the_row_names_its_agents_in_other_cells():
+    from pipeline.records import Table
+    from pipeline.stats.tables import table_stats
+
+    table = Table(table_id="t1", rows=[["First author (year)", "Incidence (95% CI)", "Main cancer class (chemotherapy)"],
+                                       ["Smith (2009)", "58.8% (42.2–75.3)", "Colorectal (drugamab)"],
+                                       ["Jones (2010)", "41.6%", "Gynecological (drugamab and cytoxine)"]])
+
+    records = table_stats(table, "d", fake_annotate)
+    assert [(r.drug, r.combined_with, r.value) for r in records] == [
+        ("drugamab", [], 58.8), ("drugamab", ["cytoxine"], 41.6)]

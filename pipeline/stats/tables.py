@@ -141,6 +141,12 @@ def _row_drugs(row: list[str], columns: Columns, annotate: CellAnnotator) -> tup
     if not drugs and control:
         drugs = [control.group(1).lower()]
     partners = [d for d in _mentions(annotate, combination_cell, "DRUG") if d not in drugs]
+    if not drugs and "drug" not in columns.fields:
+        # No drug column: the agents named in the row's descriptive cells ("Colorectal
+        # (oxaliplatin)", "Multiple solid (cisplatin and paclitaxel)").
+        described = [c for i, c in enumerate(row) if i not in columns.measures and i not in columns.free_text]
+        drugs = [d for c in described for d in _mentions(annotate, c, "DRUG")]
+        drugs = list(dict.fromkeys(drugs))
     return (drugs[0] if drugs else None), drugs[1:] + partners
 
 
