@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline.nlp.lexicon import is_specific_disease
 from pipeline.records import Mention, Table, TrialStat
+from pipeline.stats.arms import arm_layout, arm_table_stats
 from pipeline.stats.numbers import find_numbers
 from pipeline.stats.sentences import blank_markup, parse_dose, parse_phase, parse_sentence, parse_study
 from pipeline.stats.vocabulary import (
@@ -155,9 +156,13 @@ def _row_disease(row: list[str], columns: Columns, annotate: CellAnnotator) -> s
     return diseases[0] if diseases else None
 
 
-def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:
+def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: frozenset[str] = frozenset(),
+                agents: dict[str, str] | None = None) -> list[TrialStat]:
     """One record per measure per row of ``table`` (source "table")."""
     headers = _header_texts(table)
+    layout = arm_layout(headers)
+    if layout is not None:  # a two-arm results table of a randomised trial
+        return arm_table_stats(table, headers, layout, doc_id, annotate, agents)
     columns = map_columns(headers, disabled)
     if not columns.measures and not columns.free_text:
         return []
