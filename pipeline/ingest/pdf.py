@@ -20,7 +20,9 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pipeline.ids import doc_id_for, file_hash
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.layout import Line, Word, group_lines, make_words, order_page
-from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables
+from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables, horizontal_rules
+from pipeline.ingest.table_grid import AlignedTable, find_aligned_tables
+from pipeline.ids import stable_id
 from pipeline.records import Block, Caption, Document, Reference, Section, Table
 
 INGEST_VERSION = "pdf-1"
@@ -51,6 +53,8 @@ class _Page:
     height: float
     words: list[Word]
     tables: list[RawTable] = field(default_factory=list)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # horizontal: y, x0, x1
+    aligned: list[AlignedTable] = field(default_factory=list)
 
 
 @dataclass
@@ -155,7 +159,7 @@ def _read_page(page, number: int, removed: list[str]) -> _Page:
                 for x0, top, x1, bottom in boxes
             )
         ]
-    return _Page(number, float(page.height), make_words(kept), tables)
+    return _Page(number, float(page.height), make_words(kept), tables, horizontal_rules(page))
 
 
 # --------------------------------------------------------------------------- running heads
@@ -408,6 +412,10 @@ def ingest_pdf(path: Path) -> Document:
 
     body = _body_size(pages)
     _strip_running(pages, body, removed)
+    previous: AlignedTable | None = None
+    for page in pages:
+        _take_aligned_tables(page, body, removed, warnings, previous)
+        previous = page.aligned[-1] if page.aligned else previous
     lines: list[Line] = []
     for page in pages:
         layout = order_page(page.words, body, page.number)
@@ -420,6 +428,34 @@ def ingest_pdf(path: Path) -> Document:
         p.text = _join_lines(p.lines, vocab)
     _mark_title(paras, body)
     return _assemble(path, n_pages, paras, pages, body, removed, warnings)
+
+
+def _take_aligned_tables(
+    page: _Page, body: float, removed: list[str], warnings: list[str], previous: AlignedTable | None = None
+) -> None:
+    """Find captioned tables without ruling lines and take their words out of the page text.
+
+    A table that cannot be gridded gives a warning and its words go to ``removed`` with the
+    reason (they are not table cells one can trust, nor body text): nothing is lost.
+    """
+    try:
+        found, failures = find_aligned_tables(
+            page.words, page.rules, body, [t.bbox for t in page.tables], previous
+        )
+    except Exception as exc:  # table detection must never cost the document
+        warnings.append(f"page {page.number}: table detection failed: {type(exc).__name__}: {exc}")
+        return
+    drop: set[int] = set()
+    for failure in failures:
+        text = " ".join(w.text for w in sorted(failure.words, key=lambda w: (round(w.top), w.x0)))
+        warnings.append(f"page {page.number}: {failure.label} could not be parsed ({failure.reason}); its words are in removed")
+        removed.append(f"[unparsed table: {failure.label}, page {page.number}: {failure.reason}] {text}")
+        drop.update(id(w) for w in failure.words)
+    for table in found:
+        drop.update(id(w) for w in table.words)
+    page.aligned = found
+    if drop:
+        page.words = [w for w in page.words if id(w) not in drop]
 
 
 def _mark_title(paras: list[_Para], body: float) -> None:
@@ -520,7 +556,7 @@ def _assemble(
         )
     text = "\n\n".join(text_parts)
     _close_sections(sections, len(text))
-    tables = _tables(pages, caption_pos)
+    tables = _tables(pages, caption_pos, doc_id_for(path))
     return Document(
         doc_id=doc_id_for(path),
         content_hash=file_hash(path),
@@ -618,13 +654,33 @@ def _close_sections(sections: list[Section], text_end: int) -> None:
         sec.end = end
 
 
-def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) -> list[Table]:
-    """Tables with their label and caption: the nearest table caption above on the page, a
-    caption drawn inside the table's first row, or the previous table's when this one
-    continues it (same header row on a later page)."""
+def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]], doc_id: str = "") -> list[Table]:
+    """Tables with their label and caption, in page order.
+
+    Ruled tables take the nearest table caption above on the page, a caption drawn inside the
+    table's first row, or the previous table's when this one continues it (same header row on
+    a later page). Tables read from text alignment carry their own caption; a part whose
+    caption says "(continued)", or repeats the label of a table on the page before, is merged
+    into that table (a repeated header is dropped; a first row with an empty first cell is the
+    end of the last row's cells, broken by the page).
+    """
     tables: list[Table] = []
     for page in pages:
-        for raw in page.tables:
+        items: list[tuple[float, RawTable | AlignedTable]] = [(t.bbox[1], t) for t in page.tables]
+        items += [(t.bbox[1], t) for t in page.aligned]
+        for _, raw in sorted(items, key=lambda item: item[0]):
+            if isinstance(raw, AlignedTable):
+                previous = tables[-1] if tables else None
+                if (
+                    previous is not None
+                    and previous.method == "aligned"
+                    and previous.label == raw.label
+                    and (raw.continued or (previous.pages and previous.pages[-1] == page.number - 1))
+                ):
+                    _merge_continuation(previous, raw, page.number)
+                    continue
+                tables.append(_aligned_record(raw, page.number, doc_id, len(tables) + 1))
+                continue
             rows = raw.rows
             caption = label = None
             above = [c for c in caption_pos if c[0] == page.number and c[1] <= raw.bbox[1] + 2]
@@ -645,6 +701,58 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) 
                     label=label,
                     rows=rows,
                     origin="pdf",
+                    key=_table_key(doc_id, page.number, raw.bbox),
+                    pages=[page.number],
+                    bbox=tuple(round(v, 1) for v in raw.bbox),
+                    method="ruled",
                 )
             )
     return tables
+
+
+def _table_key(doc_id: str, page: int, bbox: tuple[float, float, float, float]) -> str:
+    """Stable table id from the document, its first page and its box (rounded to whole points)."""
+    return stable_id("tab", doc_id, page, *(round(v) for v in bbox))
+
+
+def _aligned_record(raw: AlignedTable, page: int, doc_id: str, index: int) -> Table:
+    label = raw.label
+    return Table(
+        table_id=f"t{index}",
+        page=page,
+        caption=raw.caption,
+        label=label,
+        rows=raw.rows,
+        header_rows=raw.header_rows,
+        origin="pdf",
+        key=_table_key(doc_id, page, raw.bbox),
+        pages=[page],
+        bbox=tuple(round(v, 1) for v in raw.bbox),
+        footnotes=raw.footnotes,
+        group_rows=list(raw.group_rows),
+        method="aligned",
+    )
+
+
+def _merge_continuation(table: Table, part: AlignedTable, page: int) -> None:
+    """Append a continued part's rows to ``table`` (columns matched by index)."""
+    width = len(table.rows[0]) if table.rows else 0
+    rows = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r) for r in part.rows]
+    head = table.rows[: table.header_rows]
+    # A repeated header goes; a part printed without one has its first body row taken for a
+    # header by the grid builder, so it is put back.
+    if rows[: part.header_rows] == head:
+        rows = rows[part.header_rows :]
+    if rows and not rows[0][0] and table.rows:
+        last = table.rows[-1]
+        for c, text in enumerate(rows[0]):
+            if text and c < len(last):
+                last[c] = f"{last[c]} {text}".strip() if last[c] else text
+        rows = rows[1:]
+    offset = len(table.rows)
+    table.rows.extend(rows)
+    table.group_rows.extend(offset + g - part.header_rows for g in part.group_rows if g >= part.header_rows)
+    table.pages.append(page)
+    table.continued = True
+    if part.footnotes:
+        table.footnotes = f"{table.footnotes} {part.footnotes}".strip() if table.footnotes else part.footnotes
