@@ -148,17 +148,9 @@ def _read_page(page, number: int, removed: list[str]) -> _Page:
             removed.append(r["text"])
         else:
             kept.append(r)
+    # Ruled tables' words are taken out later, once tables found from alignment (which may
+    # contain a ruled fragment such as a shaded band) have been compared with them.
     tables = find_ruled_tables(page)
-    if tables:
-        boxes = [t.bbox for t in tables]
-        kept = [
-            r
-            for r in kept
-            if not any(
-                x0 <= (r["x0"] + r["x1"]) / 2 <= x1 and top <= (r["top"] + r["bottom"]) / 2 <= bottom
-                for x0, top, x1, bottom in boxes
-            )
-        ]
     return _Page(number, float(page.height), make_words(kept), tables, horizontal_rules(page))
 
 
@@ -439,13 +431,18 @@ def _take_aligned_tables(
     reason (they are not table cells one can trust, nor body text): nothing is lost.
     """
     try:
-        found, failures = find_aligned_tables(
-            page.words, page.rules, body, [t.bbox for t in page.tables], previous
-        )
+        found, failures = find_aligned_tables(page.words, page.rules, body, [], previous)
     except Exception as exc:  # table detection must never cost the document
         warnings.append(f"page {page.number}: table detection failed: {type(exc).__name__}: {exc}")
-        return
+        found, failures = [], []
+    found, page.tables = _resolve_overlaps(found, page.tables)
     drop: set[int] = set()
+    for raw in page.tables:
+        x0, top, x1, bottom = raw.bbox
+        drop.update(
+            id(w) for w in page.words
+            if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom
+        )
     for failure in failures:
         text = " ".join(w.text for w in sorted(failure.words, key=lambda w: (round(w.top), w.x0)))
         warnings.append(f"page {page.number}: {failure.label} could not be parsed ({failure.reason}); its words are in removed")
@@ -456,6 +453,37 @@ def _take_aligned_tables(
     page.aligned = found
     if drop:
         page.words = [w for w in page.words if id(w) not in drop]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Area of the intersection of two boxes over the area of ``a``."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    area = max(1e-6, (a[2] - a[0]) * (a[3] - a[1]))
+    return max(0.0, w) * max(0.0, h) / area
+
+
+def _resolve_overlaps(
+    aligned: list[AlignedTable], ruled: list[RawTable]
+) -> tuple[list[AlignedTable], list[RawTable]]:
+    """One reading per table region: a ruled table that covers an aligned one at least as well
+    (same region, as many filled cells) wins; a ruled fragment inside an aligned table (a
+    shaded band read as a box) goes."""
+    keep_aligned: list[AlignedTable] = []
+    dropped_ruled: set[int] = set()
+    for table in aligned:
+        inside = [i for i, r in enumerate(ruled) if _overlap(r.bbox, table.bbox) > 0.5]
+        filled = sum(1 for row in table.rows for c in row if c)
+        full = [
+            i for i in inside
+            if _overlap(table.bbox, ruled[i].bbox) > 0.8
+            and sum(1 for row in ruled[i].rows for c in row if c) >= 0.9 * filled
+        ]
+        if full:
+            continue
+        dropped_ruled.update(inside)
+        keep_aligned.append(table)
+    return keep_aligned, [r for i, r in enumerate(ruled) if i not in dropped_ruled]
 
 
 def _mark_title(paras: list[_Para], body: float) -> None:

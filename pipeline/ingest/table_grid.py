@@ -377,15 +377,7 @@ def build_grid(
         if full_rules:
             n_head = sum(1 for ln in lines if ln.bottom <= full_rules[0] + 1)
         if n_head == 0 or n_head >= len(lines):
-            n_head = 1
-            for i, ln in enumerate(lines[1:], start=1):
-                if any(_is_numberish(_join_words(ph, ln.size)) for ph in _phrases(ln)):
-                    n_head = i
-                    break
-            else:
-                n_head = 1
-            # A header of one line is the common case; deeper only with wrapped header lines.
-            n_head = max(1, min(n_head, len(lines) - 1))
+            n_head = _header_lines(lines, left)
     head_lines, body_lines = lines[:n_head], lines[n_head:]
     if columns is None:
         columns = _columns(body_lines or lines, left)
@@ -474,6 +466,34 @@ def _repeats_header(lines: list[_TLine], previous: AlignedTable) -> bool:
     head = " ".join(c for c in previous.rows[0] if c).split()
     first = lines[0].text.split()
     return bool(head) and first[: min(3, len(head))] == head[: min(3, len(head))]
+
+
+def _header_lines(lines: list[_TLine], left: float) -> int:
+    """Header lines of a table without a rule under its header: the lines before the first
+    row with a stub (text at the left edge) and a number in another column; a trailing lone
+    stub line (a group label) belongs to the body."""
+    def at_left(ln: _TLine, phrase: list[Word]) -> bool:
+        return phrase[0].x0 - left < 1.5 * ln.size
+
+    n_head = 0
+    for i, ln in enumerate(lines[1:], start=1):
+        phrases = _phrases(ln)
+        if at_left(ln, phrases[0]) and any(_is_numberish(_join_words(ph, ln.size)) for ph in phrases[1:]):
+            n_head = i
+            break
+    if n_head == 0:
+        for i, ln in enumerate(lines[1:], start=1):
+            if any(_is_numberish(_join_words(ph, ln.size)) for ph in _phrases(ln)):
+                n_head = i
+                break
+    n_head = max(1, min(n_head or 1, len(lines) - 1))
+    while n_head > 1:
+        phrases = _phrases(lines[n_head - 1])
+        if len(phrases) == 1 and at_left(lines[n_head - 1], phrases[0]):
+            n_head -= 1
+        else:
+            break
+    return n_head
 
 
 def _under_span(c: int, top: dict[int, list[str]], spanned: set[int]) -> bool:
