@@ -394,35 +394,7 @@ def build_grid(
         return cells, spans
 
     # ---- header rows
-    rows: list[list[str]] = []
-    head_rows: list[dict[int, list[str]]] = []
-    spanned_under: set[int] = set()
-    if head_lines:
-        current: dict[int, list[str]] = {}
-        for k, ln in enumerate(head_lines):
-            cells, spans = cells_of(ln)
-            for c, texts in cells.items():
-                current.setdefault(c, []).append(" ".join(texts))
-            spanning = [(a, b) for a, b in spans if b > a]
-            partial_rule = any(ln.bottom - 1 < y < (head_lines[k + 1].top if k + 1 < len(head_lines) else ln.bottom + 3 * size) + 1
-                               for y in inner_rules)
-            if (spanning or partial_rule) and k + 1 < len(head_lines) and len(head_rows) < 2:
-                for a, b in spanning:
-                    spanned_under.update(range(a + 1, b + 1))
-                head_rows.append(current)
-                current = {}
-        if current:
-            head_rows.append(current)
-        if len(head_rows) == 2:
-            top, low = head_rows
-            # A header cell spanning both levels goes in the top row.
-            for c in list(low):
-                if c not in top and c not in spanned_under and c not in {0} | spanned_under and not _under_span(c, top, spanned_under):
-                    top[c] = low.pop(c)
-            if 0 in low and 0 not in top:
-                top[0] = low.pop(0)
-        for hr in head_rows:
-            rows.append([_join_cell(hr.get(c, [])) for c in range(len(columns))])
+    rows = _header_rows(head_lines, columns, rules, size)
     n_header = len(rows)
 
     # ---- body rows
@@ -433,21 +405,27 @@ def build_grid(
     current_body: dict[int, list[str]] | None = None
     prev: _TLine | None = None
     body_rows: list[dict[int, list[str]]] = []
+    first_count = 0
     for ln in body_lines:
         cells, _ = cells_of(ln)
         new = True
         if prev is not None and current_body is not None:
-            pitch = ln.top - prev.top
+            big = ln.top - prev.top > 1.15 * p0 + 0.5
             ruled = any(prev.bottom - 1 < y < ln.top + 1 for y in inner_rules)
             if ruled:
                 new = True
-            elif bimodal:
-                new = pitch > 1.15 * p0 + 0.5
+            elif 0 not in cells:
+                # A line with an empty stub continues the row's wrapped cells, unless a
+                # clearly wider gap than a wrapped line's says it is a row of its own.
+                new = bimodal and big
             else:
-                new = 0 in cells
+                # A stub in a tightly spaced line is a wrapped stub line when the line fills
+                # few of the columns the row's first line filled.
+                new = not bimodal or big or len(cells) >= max(2, 0.7 * first_count)
         if new or current_body is None:
             current_body = {}
             body_rows.append(current_body)
+            first_count = len(cells)
         for c, texts in cells.items():
             current_body.setdefault(c, []).append(" ".join(texts))
         prev = ln
@@ -466,6 +444,44 @@ def _repeats_header(lines: list[_TLine], previous: AlignedTable) -> bool:
     head = " ".join(c for c in previous.rows[0] if c).split()
     first = lines[0].text.split()
     return bool(head) and first[: min(3, len(head))] == head[: min(3, len(head))]
+
+
+def _header_rows(
+    lines: list[_TLine],
+    columns: list[tuple[float, float]],
+    rules: list[tuple[float, float, float]],
+    size: float,
+) -> list[list[str]]:
+    """One or two header rows from the header lines.
+
+    A phrase spanning several columns (by its own width, or by a rule drawn just under it over
+    several columns) opens a second level: text under it, in the columns it spans, goes to the
+    second row; everything else goes to the first row, in line order (a header cell spanning
+    both levels is written in the top row). The spanning phrase sits in its first column.
+    """
+    if not lines:
+        return []
+    placed: list[tuple[int, int, int, str]] = []  # line, first col, last col, text
+    for k, ln in enumerate(lines):
+        for ph in _phrases(ln):
+            x0, x1 = ph[0].x0, max(w.x1 for w in ph)
+            first, last = _place(x0, x1, columns)
+            bottom = max(w.bottom for w in ph)
+            for y, a, b in rules:
+                if bottom - 1 < y < bottom + 1.2 * size and min(b, x1) - max(a, x0) > 0.5 * (x1 - x0) and b - a > 1.3 * (x1 - x0):
+                    lo, hi = _place(a + 1, b - 1, columns)
+                    first, last = min(first, lo), max(last, hi)
+            placed.append((k, first, last, _join_words(ph, ln.size)))
+    spans = [(k, a, b) for k, a, b, _ in placed if b > a]
+    top: dict[int, list[str]] = {}
+    low: dict[int, list[str]] = {}
+    for k, a, b, text in placed:
+        under = any(k > sk and sa <= a <= sb for sk, sa, sb in spans) and b == a
+        (low if under else top).setdefault(a, []).append(text)
+    out = [[_join_cell(top.get(c, [])) for c in range(len(columns))]]
+    if low:
+        out.append([_join_cell(low.get(c, [])) for c in range(len(columns))])
+    return out
 
 
 def _header_lines(lines: list[_TLine], left: float) -> int:
