@@ -314,6 +314,20 @@ def _columns(lines: list[_TLine], left: float) -> list[tuple[float, float]]:
     return [(a, b) for a, b in cols]
 
 
+def _split_at_columns(phrase: list[Word], columns: list[tuple[float, float]], size: float) -> list[list[Word]]:
+    """Split a phrase whose words sit in different columns with more than a word space between
+    them (tightly set narrow columns: "Strain AMP CEF CHL"); a spanning header keeps its words."""
+    out = [[phrase[0]]]
+    for prev, w in zip(phrase, phrase[1:]):
+        a = _place(prev.x0, prev.x1, columns)
+        b = _place(w.x0, w.x1, columns)
+        if w.x0 - prev.x1 > 0.4 * size and a[0] == a[1] and b[0] == b[1] and b[0] > a[1]:
+            out.append([w])
+        else:
+            out[-1].append(w)
+    return out
+
+
 def _place(x0: float, x1: float, columns: list[tuple[float, float]]) -> tuple[int, int]:
     """First and last column a phrase overlaps (nearest column when it overlaps none)."""
     hits = [
@@ -387,7 +401,7 @@ def build_grid(
     def cells_of(ln: _TLine) -> tuple[dict[int, list[str]], list[tuple[int, int]]]:
         cells: dict[int, list[str]] = {}
         spans: list[tuple[int, int]] = []
-        for ph in _phrases(ln):
+        for ph in (p for whole in _phrases(ln) for p in _split_at_columns(whole, columns, ln.size)):
             first, last = _place(ph[0].x0, max(w.x1 for w in ph), columns)
             cells.setdefault(first, []).append(_join_words(ph, ln.size))
             spans.append((first, last))
@@ -463,12 +477,13 @@ def _header_rows(
         return []
     placed: list[tuple[int, int, int, str]] = []  # line, first col, last col, text
     for k, ln in enumerate(lines):
-        for ph in _phrases(ln):
+        for ph in (p for whole in _phrases(ln) for p in _split_at_columns(whole, columns, ln.size)):
             x0, x1 = ph[0].x0, max(w.x1 for w in ph)
             first, last = _place(x0, x1, columns)
             bottom = max(w.bottom for w in ph)
             for y, a, b in rules:
-                if bottom - 1 < y < bottom + 1.2 * size and min(b, x1) - max(a, x0) > 0.5 * (x1 - x0) and b - a > 1.3 * (x1 - x0):
+                partial = b - a < 0.8 * (columns[-1][1] - columns[0][0])
+                if partial and bottom - 1 < y < bottom + 1.2 * size and min(b, x1) - max(a, x0) > 0.5 * (x1 - x0) and b - a > 1.3 * (x1 - x0):
                     lo, hi = _place(a + 1, b - 1, columns)
                     first, last = min(first, lo), max(last, hi)
             placed.append((k, first, last, _join_words(ph, ln.size)))
