@@ -135,7 +135,7 @@ def _join_words(words: list[Word], size: float) -> str:
 
 def _phrases(line: _TLine) -> list[list[Word]]:
     """Runs of words separated by less than a column gap."""
-    gap = 0.75 * line.size
+    gap = 0.55 * line.size
     out: list[list[Word]] = []
     for w in line.words:
         if out and w.x0 - out[-1][-1].x1 < gap:
