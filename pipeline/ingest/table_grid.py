@@ -413,7 +413,10 @@ def build_grid(
 
     # ---- body rows
     pitches = [b.top - a.top for a, b in zip(body_lines, body_lines[1:])]
-    p0 = min(pitches) if pitches else size
+    # The wrapped-line pitch: a low percentile of the pitches, ignoring stacked lines closer
+    # than a line height (two entries printed in one cell).
+    usable = sorted(p for p in pitches if p >= 0.8 * size)
+    p0 = usable[len(usable) // 5] if usable else size
     bimodal = any(p > 1.15 * p0 + 0.5 for p in pitches)
     group_rows: list[int] = []
     current_body: dict[int, list[str]] | None = None
