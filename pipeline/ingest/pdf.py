@@ -118,6 +118,25 @@ def _light(color, space) -> bool:
     return False
 
 
+def _dark_fills(page) -> list[tuple[float, float, float, float]]:
+    """Boxes of filled rectangles in a dark colour (white text on them is real text)."""
+    boxes = []
+    for rect in page.objects.get("rect", []):
+        color = rect.get("non_stroking_color")
+        if not rect.get("fill") or color is None:
+            continue
+        values = color if isinstance(color, (tuple, list)) else (color,)
+        if not values or not all(isinstance(c, (int, float)) for c in values):
+            continue
+        if len(values) == 4:
+            darkness = max(values)  # CMYK: ink coverage
+        else:
+            darkness = 1.0 - sum(values) / len(values)
+        if darkness > 0.4:
+            boxes.append((rect["x0"], rect["top"], rect["x1"], rect["bottom"]))
+    return boxes
+
+
 def _rotated(obj: dict) -> bool:
     """A character drawn at an angle (pdfminer calls text up to 90 degrees "upright").
 
@@ -143,8 +162,14 @@ def _read_page(page, number: int, removed: list[str]) -> _Page:
         extra_attrs=["size", "fontname", "non_stroking_color", "ncs"]
     )
     kept = []
+    dark = _dark_fills(page) if any(_light(r["non_stroking_color"], r["ncs"]) for r in raw) else []
     for r in raw:
-        if not r["upright"] or _light(r["non_stroking_color"], r["ncs"]):
+        # Light text is a watermark unless it is printed on a dark fill (a table's header band).
+        on_dark = any(
+            x0 <= (r["x0"] + r["x1"]) / 2 <= x1 and top <= (r["top"] + r["bottom"]) / 2 <= bottom
+            for x0, top, x1, bottom in dark
+        )
+        if not r["upright"] or (_light(r["non_stroking_color"], r["ncs"]) and not on_dark):
             removed.append(r["text"])
         else:
             kept.append(r)
