@@ -499,10 +499,12 @@ def _resolve_overlaps(
     for table in aligned:
         inside = [i for i, r in enumerate(ruled) if _overlap(r.bbox, table.bbox) > 0.5]
         filled = sum(1 for row in table.rows for c in row if c)
+        width = max((len(row) for row in table.rows), default=0)
         full = [
             i for i in inside
             if _overlap(table.bbox, ruled[i].bbox) > 0.8
             and sum(1 for row in ruled[i].rows for c in row if c) >= 0.9 * filled
+            and max((len(row) for row in ruled[i].rows), default=0) <= width  # no split columns
         ]
         if full:
             continue

@@ -175,8 +175,8 @@ def find_captions(words: list[Word], body_size: float) -> list[_Caption]:
         if not m:
             continue
         same = [o for o in words if o is not w and abs(o.bottom - w.bottom) <= 0.3 * w.size]
-        if any(w.x0 - 2.0 * w.size < o.x1 <= w.x0 + 0.1 and o.x0 < w.x0 for o in same):
-            continue  # "see Table 2" inside a sentence
+        if any(w.x0 - 0.8 * w.size < o.x1 <= w.x0 + 0.1 and o.x0 < w.x0 for o in same):
+            continue  # "see Table 2" inside a sentence (a word space before it, not a gutter)
         right = sorted((o for o in same if o.x0 >= w.x1 - 0.1), key=lambda o: o.x0)
         if m.group(2):
             number = m.group(2).strip()
@@ -216,7 +216,7 @@ def _extend_caption(cap: _Caption, words: list[Word], taken: set[int]) -> None:
         below = [
             w for w in words
             if id(w) not in taken
-            and cap.bottom - 0.2 * cap.size < w.top < cap.bottom + 0.9 * cap.size
+            and cap.bottom - 0.2 * cap.size < w.top < cap.bottom + 1.6 * cap.size
             and abs(w.size - cap.size) < 0.3
             and w.x0 >= cap.x0 - 1
             and w.x0 <= cap.x1 + cap.size
@@ -255,6 +255,14 @@ def _walk(
     small = [w for w in words if id(w) not in taken and w.x0 >= x_lo]
     table_font = [w for w in small if w.size < body_size - 0.35]
     pool = table_font
+    side = [w for w in small if (w.top >= cap.bottom - 1 if downward else w.bottom <= cap.top + 1)]
+    nearest = min(side, key=lambda w: (w.top - cap.bottom) if downward else (cap.top - w.bottom), default=None)
+    body_font_table = nearest is not None and nearest.size >= body_size - 0.35 and (
+        abs(nearest.size - cap.size) < 0.3 and nearest.size <= body_size + 0.35
+    )
+    if body_font_table and downward:
+        # A table set in the body font (preprints): take every word, and stop at prose instead.
+        pool = small
     near = [w for w in pool if (w.top >= cap.bottom - 1 if downward else w.bottom <= cap.top + 1)]
     if not near:
         return []
@@ -263,6 +271,8 @@ def _walk(
         lines.reverse()
     other_caps = [c for c in captions if c is not cap]
     body_words = [w for w in words if w.size >= body_size - 0.35 and id(w) not in taken]
+    if pool is small:
+        body_words = []
     out: list[_TLine] = []
     edge = cap.bottom if downward else cap.top
     x0, x1 = cap.x0, cap.x1
@@ -279,11 +289,19 @@ def _walk(
             break
         if any(lo - 1 < c.top < hi + 1 for c in other_caps):
             break
+        if pool is small and _prose(ln):
+            break
         out.append(ln)
         edge = ln.bottom if downward else ln.top
     if not downward:
         out.reverse()
     return out
+
+
+def _prose(line: _TLine) -> bool:
+    """A line of running text: one phrase of many words."""
+    phrases = _phrases(line)
+    return len(phrases) == 1 and len(phrases[0]) >= 8
 
 
 # --------------------------------------------------------------------------- grid
@@ -413,10 +431,10 @@ def build_grid(
 
     # ---- body rows
     pitches = [b.top - a.top for a, b in zip(body_lines, body_lines[1:])]
-    # The wrapped-line pitch: a low percentile of the pitches, ignoring stacked lines closer
+    # The wrapped-line pitch: the smallest pitch, ignoring stacked lines closer
     # than a line height (two entries printed in one cell).
     usable = sorted(p for p in pitches if p >= 0.8 * size)
-    p0 = usable[len(usable) // 5] if usable else size
+    p0 = usable[0] if usable else size
     bimodal = any(p > 1.15 * p0 + 0.5 for p in pitches)
     group_rows: list[int] = []
     current_body: dict[int, list[str]] | None = None
