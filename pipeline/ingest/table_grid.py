@@ -375,7 +375,11 @@ def _join_cell(parts: list[str]) -> str:
         if not out:
             out = part
         elif out.endswith("-") and len(out) > 2 and out[-2].islower() and part[:1].islower():
-            out = out[:-1] + part
+            left = re.split(r"[\s(/]", out[:-1])[-1]
+            right = re.split(r"[\s,;.)]", part)[0]
+            # "Web-based", "adenoma-serrated" are compounds; "meno-pausal", "in-take" are breaks.
+            compound = left[:1].isupper() or (len(left) >= 6 and len(right) >= 5)
+            out = out + part if compound else out[:-1] + part
         elif out.endswith(("-", "–", "−", "/")) and len(out) > 1 and out[-2].isalnum():
             out = out + part
         else:
@@ -539,6 +543,18 @@ def _header_lines(lines: list[_TLine], left: float) -> int:
                 n_head = i
                 break
     n_head = max(1, min(n_head or 1, len(lines) - 1))
+    # Wrapped header lines: close under the header, no stub, no number.
+    while n_head < len(lines) - 1:
+        ln, above = lines[n_head], lines[n_head - 1]
+        phrases = _phrases(ln)
+        if (
+            ln.top - above.top < 1.8 * ln.size
+            and not at_left(ln, phrases[0])
+            and not any(_is_numberish(_join_words(ph, ln.size)) for ph in phrases)
+        ):
+            n_head += 1
+        else:
+            break
     while n_head > 1:
         phrases = _phrases(lines[n_head - 1])
         if len(phrases) == 1 and at_left(lines[n_head - 1], phrases[0]):
