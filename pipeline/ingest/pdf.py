@@ -729,7 +729,7 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]], 
                 if (
                     previous is not None
                     and previous.method == "aligned"
-                    and previous.label == raw.label
+                    and (previous.label or "").lower() == raw.label.lower()
                     and (raw.continued or (previous.pages and previous.pages[-1] == page.number - 1))
                 ):
                     _merge_continuation(previous, raw, page.number)
@@ -748,6 +748,9 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]], 
                 rows = rows[1:]
             elif label is None and tables and tables[-1].rows and tables[-1].rows[0] == rows[0]:
                 label, caption = tables[-1].label, tables[-1].caption
+            rows, notes = _split_footnote_rows(rows)
+            if label:
+                label = label[:1].upper() + label[1:].lower()  # "table 2", "TABLE 2" -> "Table 2"
             tables.append(
                 Table(
                     table_id=f"t{len(tables) + 1}",
@@ -759,10 +762,28 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]], 
                     key=_table_key(doc_id, page.number, raw.bbox),
                     pages=[page.number],
                     bbox=tuple(round(v, 1) for v in raw.bbox),
+                    footnotes=notes,
                     method="ruled",
                 )
             )
     return tables
+
+
+_FOOTNOTE_START = re.compile(r"^([*†‡§¶#]|[a-z]\s?[A-Z]|[A-Z][A-Za-z0-9-]*\s?=)")
+
+
+def _split_footnote_rows(rows: list[list[str]]) -> tuple[list[list[str]], str | None]:
+    """Trailing rows of a ruled table that are notes (one long cell, or a cell opening with a
+    note marker or an abbreviation "X=...") are the table's footnotes, not a row."""
+    notes: list[str] = []
+    while len(rows) > 2:
+        filled = [c for c in rows[-1] if c]
+        if len(filled) == 1 and (len(filled[0]) > 80 or _FOOTNOTE_START.match(filled[0])):
+            notes.insert(0, filled[0])
+            rows = rows[:-1]
+        else:
+            break
+    return rows, " ".join(notes) or None
 
 
 def _table_key(doc_id: str, page: int, bbox: tuple[float, float, float, float]) -> str:
@@ -771,7 +792,7 @@ def _table_key(doc_id: str, page: int, bbox: tuple[float, float, float, float]) 
 
 
 def _aligned_record(raw: AlignedTable, page: int, doc_id: str, index: int) -> Table:
-    label = raw.label
+    label = raw.label[:1].upper() + raw.label[1:].lower()
     return Table(
         table_id=f"t{index}",
         page=page,
