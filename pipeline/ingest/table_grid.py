@@ -501,17 +501,28 @@ def _header_rows(
     if not lines:
         return []
     placed: list[tuple[int, int, int, str]] = []  # line, first col, last col, text
-    for k, ln in enumerate(lines):
+    # Header cells are often wider than the body cells under them: a column's extent grows
+    # by the header phrases of one column, read bottom-up, so a phrase above is judged
+    # spanning against what is printed under it.
+    ext = [list(c) for c in columns]
+    for k in range(len(lines) - 1, -1, -1):
+        ln = lines[k]
         for ph in (p for whole in _phrases(ln) for p in _split_at_columns(whole, columns, ln.size)):
             x0, x1 = ph[0].x0, max(w.x1 for w in ph)
-            first, last = _place(x0, x1, columns)
+            first, last = _place(x0, x1, [tuple(c) for c in ext])
             bottom = max(w.bottom for w in ph)
             for y, a, b in rules:
                 partial = b - a < 0.8 * (columns[-1][1] - columns[0][0])
                 if partial and bottom - 1 < y < bottom + 1.2 * size and min(b, x1) - max(a, x0) > 0.5 * (x1 - x0) and b - a > 1.3 * (x1 - x0):
                     lo, hi = _place(a + 1, b - 1, columns)
                     first, last = min(first, lo), max(last, hi)
+            if first == last:
+                lo = ext[first - 1][1] if first > 0 else float("-inf")
+                hi = ext[first + 1][0] if first + 1 < len(ext) else float("inf")
+                ext[first][0] = max(min(ext[first][0], x0), lo + 0.5)
+                ext[first][1] = min(max(ext[first][1], x1), hi - 0.5)
             placed.append((k, first, last, _join_words(ph, ln.size)))
+    placed.sort(key=lambda item: item[0])
     spans = [(k, a, b) for k, a, b, _ in placed if b > a]
     top: dict[int, list[str]] = {}
     low: dict[int, list[str]] = {}
