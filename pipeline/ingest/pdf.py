@@ -546,9 +546,13 @@ def _assemble(
     unheaded = _unheaded_references(paras)
     # Banners above the title (journal name, article type, DOI line) are not body text.
     title_at = next((i for i, p in enumerate(paras) if p.kind == "title"), 0)
+    first_heading = next((i for i, p in enumerate(paras) if p.kind == "heading"), len(paras))
     for i, p in enumerate(paras):
         if i < title_at or i == byline:
             removed.append(p.text)
+            continue
+        if title_at < i < first_heading and p.kind == "paragraph" and _front_matter(p.text):
+            removed.append(p.text)  # affiliations, correspondence, editor, dates, licence
             continue
         if i in unheaded:
             ref_paras.append(p)
@@ -629,6 +633,27 @@ def _assemble(
         warnings=warnings,
         ingest_version=INGEST_VERSION,
     )
+
+
+_FRONT_OPENERS = re.compile(
+    r"^(\*?\s*correspondence\b|academic editor|edited by|reviewed by|received:?\s|citation:|copyright\b|"
+    r"©|specialty section|keywords?:|open access\b|\*?\s*corresponding author)",
+    re.IGNORECASE,
+)
+_AFFILIATION = re.compile(
+    r"^[\d*†‡a-z]{0,2}\s?[A-Z][^.]{0,80}\b(University|Institute|Department|Hospital|School|College|"
+    r"Centre|Center|Faculty|Laborator(y|ies)|Unit)\b"
+)
+
+
+def _front_matter(text: str) -> bool:
+    """Page-1 front matter between the title and the first heading: an affiliation list,
+    correspondence, editor, dates or the licence statement (not the abstract)."""
+    if _FRONT_OPENERS.match(text):
+        return True
+    if _AFFILIATION.match(text) and not text.rstrip().endswith((".", ":")) and len(re.findall(r"[.!?]\s+[A-Z]", text)) <= 1:
+        return True
+    return False
 
 
 def _caption_start(line: Line, body: float) -> bool:
