@@ -270,3 +270,90 @@ def test_real_tables_match_the_hand_made_reference(corpus_real_dir, tmp_path):
     for s in scores:
         floor = 0.80 if (s.doc.startswith("bmj2015") and s.label == "Table 4") else 0.90
         assert s.cell_accuracy >= floor and s.placement >= floor, report
+
+
+# --------------------------------------------------------------------------- reading order
+
+
+def _gutter_crossing(line, body: float, mid: float, width: float) -> bool:
+    """A body-size line holding two runs of words (three real words each) on both sides of a
+    column-wide gap at the middle of the text block: two columns read as one line."""
+    words = line.words
+    if abs(line.size - body) >= 0.6:
+        return False
+    for i in range(1, len(words)):
+        gap0, gap1 = words[i - 1].x1, words[i].x0
+        if gap1 - gap0 > 2.5 * line.size and gap0 < mid + 0.15 * width and gap1 > mid - 0.15 * width:
+            left = [w for w in words[:i] if sum(ch.isalpha() for ch in w.text) >= 3]
+            right = [w for w in words[i:] if sum(ch.isalpha() for ch in w.text) >= 3]
+            if len(left) >= 3 and len(right) >= 3:
+                return True
+    return False
+
+
+# Known, not fixed: text inside a figure read into a body line (clinsci p8: a residue label
+# "Tyr 369" inside a sentence; pain p3: two boxes of the PRISMA flow chart side by side).
+FIGURE_TEXT_IN_BODY = {"clinsci2014_douglas_ace_ndomain_inhibitors", "pain2014_seretny_cipn_systematic_review"}
+
+
+def _real_pdfs() -> list:
+    from .conftest import CORPUS_REAL
+
+    pdfs = sorted(CORPUS_REAL.glob("*.pdf")) if CORPUS_REAL.is_dir() else []
+    return [
+        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="figure text read into a body line"))
+        if p.stem in FIGURE_TEXT_IN_BODY else p
+        for p in pdfs
+    ]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("pdf", _real_pdfs(), ids=lambda p: p.stem)
+def test_no_body_paragraph_interleaves_two_columns(pdf, monkeypatch):
+    """One regression test per real layout: no line of a body paragraph (a block of the
+    canonical text) joins text from two columns."""
+    import pipeline.ingest.pdf as pdf_module
+
+    seen: dict = {}
+    original = pdf_module._paragraphs
+
+    def keep(lines, body):
+        paras = original(lines, body)
+        seen["paras"], seen["body"] = paras, body
+        return paras
+
+    monkeypatch.setattr(pdf_module, "_paragraphs", keep)
+    doc = ingest_pdf(pdf)
+    blocks = {b.text for b in doc.blocks}
+    lines = [line for para in seen["paras"] if para.text in blocks for line in para.lines]
+    crossing = []
+    for page in {line.page for line in lines}:
+        on_page = [line for line in lines if line.page == page]
+        x0, x1 = min(line.x0 for line in on_page), max(line.x1 for line in on_page)
+        crossing += [
+            (page, line.text) for line in on_page
+            if _gutter_crossing(line, seen["body"], (x0 + x1) / 2, x1 - x0)
+        ]
+    assert crossing == [], crossing[:5]
+
+
+# Body text against the publisher's JATS (title + abstract + body), per JATS-backed PDF:
+# target recall >= 0.97 and precision >= 0.95. Frontiers prints four "Key concept" boxes in
+# small type beside the text; JATS counts them as body, the reader sets them apart as small
+# print, so its recall stays at 0.95 (measured 0.951).
+JATS_FLOORS = {
+    "frontpsychol2015_range_canine_cooperation_review": (0.95, 0.95),
+    "plosone2014_iskandar_fanged_frog": (0.97, 0.95),
+    "stemcellsint2016_acar_notch_breast_cancer_review": (0.97, 0.95),
+}
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", sorted(JATS_FLOORS))
+def test_body_text_against_jats(name, corpus_real_dir):
+    from pipeline.ingest.fidelity import jats_body_text, word_fidelity
+
+    pdf = corpus_real_dir / f"{name}.pdf"
+    recall, precision = word_fidelity(ingest_pdf(pdf).text, jats_body_text(pdf.with_suffix(".jats.xml"), include_front=True))
+    floor_r, floor_p = JATS_FLOORS[name]
+    assert recall >= floor_r and precision >= floor_p, (recall, precision)
