@@ -771,7 +771,7 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]], 
             if inside:
                 label, caption = " ".join(inside.group("label").split()), first[0]
                 rows = rows[1:]
-            elif label is None and tables and tables[-1].rows and tables[-1].rows[0] == rows[0]:
+            elif label is None and tables and tables[-1].rows and _filled(tables[-1].rows[0]) == _filled(rows[0]):
                 label, caption = tables[-1].label, tables[-1].caption
             rows, notes = _split_footnote_rows(rows)
             if label:
@@ -809,6 +809,10 @@ def _split_footnote_rows(rows: list[list[str]]) -> tuple[list[list[str]], str | 
         else:
             break
     return rows, " ".join(notes) or None
+
+
+def _filled(row: list[str]) -> list[str]:
+    return [c for c in row if c]
 
 
 def _table_key(doc_id: str, page: int, bbox: tuple[float, float, float, float]) -> str:
