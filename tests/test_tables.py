@@ -357,3 +357,18 @@ def test_body_text_against_jats(name, corpus_real_dir):
     recall, precision = word_fidelity(ingest_pdf(pdf).text, jats_body_text(pdf.with_suffix(".jats.xml"), include_front=True))
     floor_r, floor_p = JATS_FLOORS[name]
     assert recall >= floor_r and precision >= floor_p, (recall, precision)
+
+
+@pytest.mark.shared
+def test_continued_table_is_one_record(corpus_real_dir):
+    """Yu Table 1 runs over pages 4-5 without a repeated header; the cell broken by the page
+    ('Wang, JH', adjusted variables) is merged back into its row."""
+    doc = ingest_pdf(corpus_real_dir / "bmccancer2016_yu_t2dm_colorectal_adenoma_meta.pdf")
+    tables = [t for t in doc.tables if t.label == "Table 1"]
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.pages == [4, 5] and table.continued and table.header_rows == 1
+    wang = next(row for row in table.rows if row[0].startswith("Wang, JH"))
+    assert wang[9].endswith("while female and daily fiber intake")
+    assert table.rows[-1][0] == "Misciagna, G [16]"
+    assert table.footnotes.startswith("DM diabetes mellitus")

@@ -380,7 +380,7 @@ def _join_cell(parts: list[str]) -> str:
             # "Web-based", "adenoma-serrated" are compounds; "meno-pausal", "in-take" are breaks.
             compound = left[:1].isupper() or (len(left) >= 6 and len(right) >= 5)
             out = out + part if compound else out[:-1] + part
-        elif out.endswith(("-", "–", "−", "/")) and len(out) > 1 and out[-2].isalnum():
+        elif out.endswith(("-", "–", "−")) and len(out) > 1 and out[-2].isalnum():
             out = out + part
         else:
             out = f"{out} {part}"
@@ -456,7 +456,8 @@ def build_grid(
             elif 0 not in cells:
                 # A line with an empty stub continues the row's wrapped cells, unless a
                 # clearly wider gap than a wrapped line's says it is a row of its own.
-                new = bimodal and big
+                # A lone cell after a gap is a second entry stacked in the same cell.
+                new = bimodal and big and len(cells) >= 2
             else:
                 # A stub in a tightly spaced line is a wrapped stub line when the line fills
                 # few of the columns the row's first line filled.
