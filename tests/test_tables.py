@@ -372,3 +372,15 @@ def test_continued_table_is_one_record(corpus_real_dir):
     assert wang[9].endswith("while female and daily fiber intake")
     assert table.rows[-1][0] == "Misciagna, G [16]"
     assert table.footnotes.startswith("DM diabetes mellitus")
+
+
+@pytest.mark.shared
+def test_table_captions_are_captions(corpus_real_dir):
+    """A caption after a line number (bioRxiv) or drawn inside a ruled table's box (BMJ) is a
+    table caption of the document and is not left in the body text."""
+    biorxiv = ingest_pdf(corpus_real_dir / "biorxiv2024_singh_sarscov2_nanobody_affinity.pdf")
+    caption = next(c for c in biorxiv.captions if c.kind == "table" and c.label == "Table 1")
+    assert caption.page == 17 and "docking scores" in caption.text
+    assert "Mutations selected for the CDR2 and CDR3" not in biorxiv.text
+    bmj = ingest_pdf(corpus_real_dir / "bmj2015_ussher_pregnancy_smoking_rct.pdf")
+    assert [c.label for c in bmj.captions if c.kind == "table"] == [f"Table {n}" for n in range(1, 7)]

@@ -475,6 +475,9 @@ def _take_aligned_tables(
         drop.update(id(w) for w in failure.words)
     for table in found:
         drop.update(id(w) for w in table.words)
+        # The caption is the table's: recorded with it (and as a caption), not left to the
+        # paragraph reader, which misses captions behind a line number or in running text.
+        drop.update(id(w) for w in table.caption_words)
     page.aligned = found
     if drop:
         page.words = [w for w in page.words if id(w) not in drop]
@@ -584,6 +587,13 @@ def _assemble(
         kept.append(p)
         p.level = levels.get(i)
     references = _split_references(ref_paras) if ref_paras else []
+    aligned_captions = [
+        Caption(kind="table", label=t.label[:1].upper() + t.label[1:].lower(), text=t.caption, page=page.number)
+        for page in pages
+        for t in page.aligned
+    ]
+    if aligned_captions:
+        captions = sorted(captions + aligned_captions, key=lambda c: c.page or 0)
 
     text_parts: list[str] = []
     blocks: list[Block] = []
@@ -616,6 +626,13 @@ def _assemble(
     text = "\n\n".join(text_parts)
     _close_sections(sections, len(text))
     tables = _tables(pages, caption_pos, doc_id_for(path))
+    # A ruled table whose caption was drawn inside its box: the caption is still a caption.
+    labels = {c.label.lower() for c in captions if c.kind == "table" and c.label}
+    for t in tables:
+        if t.caption and t.label and t.label.lower() not in labels:
+            captions.append(Caption(kind="table", label=t.label, text=t.caption, page=t.page))
+            labels.add(t.label.lower())
+    captions.sort(key=lambda c: c.page or 0)
     return Document(
         doc_id=doc_id_for(path),
         content_hash=file_hash(path),

@@ -33,7 +33,6 @@ from pipeline.ingest.layout import Word
 _CAPTION_WORD = re.compile(r"^(table)(\s*S?\d+[A-Za-z]?)?[.:|]?$", re.IGNORECASE)
 _LABEL_NUMBER = re.compile(r"^S?\d+[A-Za-z]?[.:|]?$")
 _NUMBER = re.compile(r"\d")
-_MARKERS = "*†‡§¶#"
 
 
 @dataclass
@@ -168,9 +167,8 @@ def find_captions(words: list[Word], body_size: float) -> list[_Caption]:
     """Table captions on a page: "Table N" opening a line (nothing just left of it on its
     baseline), set off by bold face, a size other than the body's, or punctuation after
     the number ("Table 2:", "table 3 |", "TABLE 1")."""
-    ordered = sorted(words, key=lambda w: (round(w.bottom), w.x0))
     found: list[_Caption] = []
-    for i, w in enumerate(words):
+    for w in words:
         m = _CAPTION_WORD.match(w.text)
         if not m:
             continue
@@ -206,7 +204,6 @@ def find_captions(words: list[Word], body_size: float) -> list[_Caption]:
             _Caption(label, line, min(o.top for o in line), max(o.bottom for o in line),
                      line[0].x0, max(o.x1 for o in line), w.size)
         )
-    del ordered
     return found
 
 
@@ -576,10 +573,6 @@ def _header_lines(lines: list[_TLine], left: float) -> int:
     return n_head
 
 
-def _under_span(c: int, top: dict[int, list[str]], spanned: set[int]) -> bool:
-    return c in spanned
-
-
 # --------------------------------------------------------------------------- page
 
 
@@ -635,7 +628,7 @@ def find_aligned_tables(
                 and "continued" in cap.text.lower()
             )
             if continuing:
-                repeats = _baseline_lines(lines[0].words) and _repeats_header(lines, previous)
+                repeats = _repeats_header(lines, previous)
                 rows, n_header, groups, columns = build_grid(
                     lines, rules, columns=previous.columns, with_header=repeats
                 )
