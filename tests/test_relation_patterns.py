@@ -1,4 +1,5 @@
-"""Every row of ``pipeline/relations/patterns/relations.jsonl`` runs on its own examples.
+"""Every row of ``pipeline/relations/patterns/relations.jsonl`` (admitted, used by
+``extract_triples``) and ``candidates.jsonl`` (not yet admitted) runs on its own examples.
 
 Each example goes through the real tagger (``annotate_text``) and the engine: a positive example
 must give the row's finding (with the fields its ``expect`` names), a negative one must give no
@@ -13,9 +14,13 @@ import pytest
 
 from pipeline.nlp import annotate_text
 from pipeline.relations import engine as engine_module
-from pipeline.relations.engine import PATTERNS_PATH, RelationPattern, load_patterns
+from pipeline.nlp.model import load_nlp
+from pipeline.relations.engine import CANDIDATES_PATH, PATTERNS_PATH, RelationEngine, RelationPattern, load_patterns
 
-PATTERNS = load_patterns()
+FILES = {"admitted": load_patterns(PATTERNS_PATH), "candidate": load_patterns(CANDIDATES_PATH)}
+PATTERNS = [p for rows in FILES.values() for p in rows]
+ENGINES = {name: RelationEngine(load_nlp().vocab, rows) for name, rows in FILES.items()}
+ENGINE_OF = {p.id: name for name, rows in FILES.items() for p in rows}
 POSITIVE = [(p.id, i) for p in PATTERNS for i in range(len(p.positive))]
 NEGATIVE = [(p.id, i) for p in PATTERNS for i in range(len(p.negative))]
 BY_ID = {p.id: p for p in PATTERNS}
@@ -23,7 +28,8 @@ BY_ID = {p.id: p for p in PATTERNS}
 
 def _findings_of(pattern_id: str, text: str):
     doc = annotate_text(text).spacy_doc
-    return [f for sent in doc.sents for f in engine_module.find_pattern_statements(sent)
+    engine = ENGINES[ENGINE_OF[pattern_id]]
+    return [f for sent in doc.sents for f in engine_module.find_pattern_statements(sent, engine)
             if f.rule == f"pattern:{pattern_id}"]
 
 
@@ -52,7 +58,8 @@ def test_pattern_is_silent_on_its_negative_example(pattern_id, index):
 
 
 def test_every_pattern_has_examples_and_a_direction():
-    assert len(PATTERNS) >= 5
+    assert len(PATTERNS) >= 5 and FILES["admitted"]
+    assert len(ENGINE_OF) == len(PATTERNS), "a pattern id is in both files"
     for p in PATTERNS:
         assert p.positive and p.negative, p.id
         assert p.effect or p.interaction, p.id
@@ -60,7 +67,7 @@ def test_every_pattern_has_examples_and_a_direction():
 
 
 def test_a_null_engine_fails_the_positive_checks(monkeypatch):
-    monkeypatch.setattr(engine_module, "find_pattern_statements", lambda sent: [])
+    monkeypatch.setattr(engine_module, "find_pattern_statements", lambda *args, **kwargs: [])
     for pattern_id, index in POSITIVE:
         with pytest.raises(AssertionError):
             _check_positive(pattern_id, index)
@@ -76,12 +83,21 @@ def test_a_pattern_without_a_negative_example_is_refused():
 def test_the_factory_runs_as_a_component_on_a_tagged_doc():
     from pipeline.nlp.model import load_nlp
 
-    component = load_nlp().create_pipe("relation_patterns")
+    component = load_nlp().create_pipe("relation_patterns", config={"path": str(CANDIDATES_PATH)})
     doc = component(annotate_text("Imatinib is approved for the treatment of chronic myeloid leukemia.").spacy_doc)
     assert [(f.agent.name, f.outcome) for f in doc._.relations] == [("imatinib", "chronic myeloid leukemia")]
 
 
+def test_extract_triples_carries_an_admitted_pattern_finding():
+    from pipeline.relations import extract_triples
+
+    triples = extract_triples(annotate_text("Metformin remains the first-line option in the treatment of "
+                                            "type 2 diabetes."))
+    found = [(t.drug, t.outcome, t.effect, t.rule) for t in triples]
+    assert ("metformin", "type 2 diabetes mellitus", "decreases", "pattern:therapy-in-the-treatment-of") in found, found
+
+
 def test_coordinated_agents_each_get_a_finding():
-    doc = annotate_text("Imatinib and nilotinib are approved for the treatment of chronic myeloid leukemia.").spacy_doc
+    doc = annotate_text("Metformin and sitagliptin remain options in the treatment of type 2 diabetes.").spacy_doc
     names = {f.agent.name for s in doc.sents for f in engine_module.find_pattern_statements(s)}
-    assert names == {"imatinib", "nilotinib"}
+    assert names == {"metformin", "sitagliptin"}
