@@ -101,3 +101,32 @@ def test_coordinated_agents_each_get_a_finding():
     doc = annotate_text("Metformin and sitagliptin remain options in the treatment of type 2 diabetes.").spacy_doc
     names = {f.agent.name for s in doc.sents for f in engine_module.find_pattern_statements(s)}
     assert names == {"metformin", "sitagliptin"}
+
+
+def test_a_token_matcher_row_fills_slots_by_pattern_index(tmp_path):
+    row = {"id": "token-protects", "label": "TREATS", "matcher": "token",
+           "pattern": [{"ENT_TYPE": "DRUG"}, {"LOWER": "protects"}, {"LOWER": "against"}, {"ENT_TYPE": "DISEASE"}],
+           "slots": {"agent": 0, "outcome": 3}, "direction": {"effect": "decreases"},
+           "examples": {"positive": [{"text": "Aspirin protects against colorectal cancer.",
+                                      "expect": {"agent": "aspirin"}}],
+                        "negative": [{"text": "Colorectal cancer protects nobody from aspirin."}]}}
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    engine = RelationEngine(load_nlp().vocab, load_patterns(path))
+    doc = annotate_text(row["examples"]["positive"][0]["text"]).spacy_doc
+    found = [(f.agent.name, f.outcome, f.effect) for s in doc.sents for f in engine.findings(s)]
+    assert found == [("aspirin", "colorectal cancer", "decreases")]
+    doc = annotate_text(row["examples"]["negative"][0]["text"]).spacy_doc
+    assert [f for s in doc.sents for f in engine.findings(s)] == []
+
+
+def test_a_rule_finding_on_the_same_agent_and_outcome_is_kept_over_the_pattern_finding(monkeypatch):
+    from pipeline.relations.engine import merge_findings
+    from pipeline.relations.sentence import Agent, Finding
+
+    doc = annotate_text("Metformin remains the first-line option in the treatment of type 2 diabetes.").spacy_doc
+    sent = next(iter(doc.sents))
+    rule = Finding(agent=Agent("metformin", None, (), doc[0:1]), outcome="type 2 diabetes mellitus",
+                   effect="decreases", rule="cue")
+    assert merge_findings([rule], sent) == [rule]
+    assert [f.rule for f in merge_findings([], sent)] == ["pattern:therapy-in-the-treatment-of"]

@@ -247,10 +247,13 @@ def find_pattern_statements(sent: Span, engine: RelationEngine | None = None) ->
 
 
 def merge_findings(findings: list[Finding], sent: Span) -> list[Finding]:
-    """The rule findings of a sentence plus the pattern findings they do not already hold (same
-    agent, target and outcome)."""
+    """The rule findings of a sentence plus the pattern findings they do not already hold: same
+    agent, target and outcome, or — when the rules already relate the agent to that outcome —
+    same agent and outcome (the rule's reading, with its own target and direction, is kept)."""
     seen = {(f.agent.name, f.target, f.outcome) for f in findings}
-    extra = [f for f in find_pattern_statements(sent) if (f.agent.name, f.target, f.outcome) not in seen]
+    related = {(f.agent.name, f.outcome) for f in findings if f.outcome is not None}
+    extra = [f for f in find_pattern_statements(sent)
+             if (f.agent.name, f.target, f.outcome) not in seen and (f.agent.name, f.outcome) not in related]
     return findings + extra
 
 
