@@ -122,6 +122,9 @@ class RelationEngine:
 
     def __init__(self, vocab, patterns: list[RelationPattern]) -> None:
         self.patterns = {p.id: p for p in patterns}
+        # Match ids are string hashes; keep them here so a doc from another Vocab (another nlp
+        # object) is matched without looking its strings up.
+        self._by_hash = {vocab.strings.add(p.id): p for p in patterns}
         self.dependency = DependencyMatcher(vocab, validate=True)
         self.token = Matcher(vocab, validate=True)
         for p in patterns:
@@ -147,11 +150,11 @@ class RelationEngine:
         matches = []
         if len(self.dependency):
             for match_id, tokens in self.dependency(doc):
-                pattern = self.patterns[doc.vocab.strings[match_id]]
+                pattern = self._by_hash[match_id]
                 matches.append((pattern, {node["RIGHT_ID"]: i for node, i in zip(pattern.pattern, tokens)}))
         if len(self.token):
             for match_id, start, _end, alignment in self.token(doc, with_alignments=True):
-                pattern = self.patterns[doc.vocab.strings[match_id]]
+                pattern = self._by_hash[match_id]
                 nodes = {}
                 for offset, index in enumerate(alignment):
                     nodes.setdefault(index, start + offset)
