@@ -384,3 +384,15 @@ def test_table_captions_are_captions(corpus_real_dir):
     assert "Mutations selected for the CDR2 and CDR3" not in biorxiv.text
     bmj = ingest_pdf(corpus_real_dir / "bmj2015_ussher_pregnancy_smoking_rct.pdf")
     assert [c.label for c in bmj.captions if c.kind == "table"] == [f"Table {n}" for n in range(1, 7)]
+
+
+@pytest.mark.shared
+def test_notes_under_the_closing_rule_are_footnotes(corpus_real_dir):
+    """Pain Table 4: notes printed in the cells' own size under the table's closing rule are
+    footnotes, not rows (before, they merged every column into one and the table was lost)."""
+    doc = ingest_pdf(corpus_real_dir / "pain2014_seretny_cipn_systematic_review.pdf")
+    table = next(t for t in doc.tables if t.label == "Table 4")
+    assert not doc.warnings
+    assert table.rows[0][:2] == ["Study", "Category of risk factor reported"]
+    assert table.rows[1][0] == "Argyriou (2013)" and table.rows[1][3] == "200"
+    assert table.footnotes.startswith("Abbreviations: CIPN")

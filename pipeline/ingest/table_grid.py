@@ -614,12 +614,26 @@ def find_aligned_tables(
         # smaller font than the cells.
         downward = lines is down
         notes: list[_TLine] = []
-        if downward:
-            while len(lines) > 2 and lines[-1].size < cell_size - 0.3:
-                notes.insert(0, lines.pop())
-        else:
-            while len(lines) > 2 and lines[-1].size < cell_size - 0.3:
-                notes.insert(0, lines.pop())
+        # Lines under the table's closing rule are notes, whatever their size: the closing
+        # rule is the last of at least two full-width rules over the table, with more table
+        # lines above it than lines below it (a rule under the header of a table that runs
+        # on to the next page closes nothing).
+        x_lo, x_hi = min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)
+        full = sorted(
+            y for y, a, b in rules
+            if b - a > 0.6 * (x_hi - x_lo) and min(b, x_hi) - max(a, x_lo) > 0.5 * (b - a)
+            and lines[0].top - 2 * cell_size < y < lines[-1].bottom + 2 * cell_size
+        )
+        if len(full) >= 2:
+            y_end = full[-1]
+            above = sum(1 for ln in lines if ln.bottom <= y_end + 1)
+            below = len(lines) - above
+            if 0 < below < above and above >= 3:
+                while len(lines) > 2 and lines[-1].top > y_end + 0.5:
+                    notes.insert(0, lines.pop())
+        # Trailing lines in a smaller font than the cells are notes too.
+        while len(lines) > 2 and lines[-1].size < cell_size - 0.3:
+            notes.insert(0, lines.pop())
         used = [w for ln in lines + notes for w in ln.words]
         try:
             continuing = (
