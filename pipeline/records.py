@@ -142,6 +142,7 @@ class Document(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)  # running heads, page numbers, side notes
     warnings: list[str] = Field(default_factory=list)
+    ingester: str | None = None  # fingerprint of the reader that made this record (process.ingester_fingerprint)
     ingest_version: str = "1"
 
     def block_at(self, offset: int) -> Block | None:
