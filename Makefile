@@ -38,3 +38,8 @@ lexicons: $(STAMP)
 
 clean:
 	rm -rf out .pytest_cache .hypothesis
+
+# Detected PDF tables against the hand-made reference in annotations/tables (needs ../shared/corpus-real).
+.PHONY: tables-eval
+tables-eval: $(STAMP)
+	$(PY) -m pipeline.ingest.tables_eval --out out/tables_eval.json

@@ -17,12 +17,27 @@ from pipeline.records import Document, Mention, TrialStat, Triple
 _EXTRACTOR_PARTS = ("nlp", "relations", "stats", "lexicons", "records.py", "ids.py", "identity.py")
 
 
+# Code whose change means stored documents are stale (the reader's output changes).
+_INGESTER_PARTS = ("ingest", "records.py")
+
+
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
     """Hash of the extractor's code and data files, so a changed rule re-extracts."""
+    return _fingerprint(_EXTRACTOR_PARTS)
+
+
+@lru_cache(maxsize=1)
+def ingester_fingerprint() -> str:
+    """Hash of the reader's code, so a changed ingester re-reads stored documents (a table
+    detector that did not exist when a PDF was first read must get its chance)."""
+    return _fingerprint(_INGESTER_PARTS)[:16]
+
+
+def _fingerprint(parts: tuple[str, ...]) -> str:
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for part in _EXTRACTOR_PARTS:
+    for part in parts:
         paths = [root / part] if (root / part).is_file() else sorted((root / part).rglob("*"))
         for path in paths:
             if path.is_file() and path.suffix in {".py", ".tsv", ".jsonl", ".json", ".txt"}:

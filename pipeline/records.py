@@ -55,6 +55,16 @@ class Section(BaseModel):
     page: int | None = None
 
 
+class TableCell(BaseModel):
+    """One non-empty cell of a table grid, with the group label carried down to its row."""
+
+    row: int  # index into ``Table.rows`` (header rows first)
+    col: int
+    text: str  # exact text of the cell (lines joined with one space)
+    header: bool = False
+    group: str | None = None  # nearest group-label row above (e.g. "Primary outcome")
+
+
 class Table(BaseModel):
     """A table kept as rows of cells (not part of the canonical text)."""
 
@@ -66,6 +76,31 @@ class Table(BaseModel):
     header_rows: int = 1
     section: str | None = None
     origin: Literal["pdf", "markdown", "flattened"] = "pdf"
+    # Added for tables found from text alignment (all optional, so older JSON still loads).
+    key: str | None = None  # stable id from document, first page and box: "tab_…"
+    pages: list[int] = Field(default_factory=list)  # every page the table spans (continued tables)
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom on the first page (pt)
+    footnotes: str | None = None  # notes printed under the table (abbreviations, markers)
+    group_rows: list[int] = Field(default_factory=list)  # row indices that are group labels
+    continued: bool = False  # True when rows from a later page were merged in
+    method: str | None = None  # "ruled" | "aligned"
+
+    @property
+    def cells(self) -> list[TableCell]:
+        """Non-empty cells with row/column indices, header flag and the carried-down group label."""
+        out: list[TableCell] = []
+        group: str | None = None
+        groups = set(self.group_rows)
+        for r, row in enumerate(self.rows):
+            if r in groups:
+                group = next((c for c in row if c), None)
+            for c, text in enumerate(row):
+                if text:
+                    out.append(
+                        TableCell(row=r, col=c, text=text, header=r < self.header_rows,
+                                  group=group if r not in groups else None)
+                    )
+        return out
 
 
 class Caption(BaseModel):
@@ -107,6 +142,7 @@ class Document(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)  # running heads, page numbers, side notes
     warnings: list[str] = Field(default_factory=list)
+    ingester: str | None = None  # fingerprint of the reader that made this record (process.ingester_fingerprint)
     ingest_version: str = "1"
 
     def block_at(self, offset: int) -> Block | None:

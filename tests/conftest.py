@@ -49,3 +49,6 @@ if os.environ.get("PIPELINE_NULL_RELATIONS") == "1":
 
     _sentence.find_statements = lambda *args, **kwargs: []
     _sentence.agents = lambda *args, **kwargs: []
+    import pipeline.relations.engine as _engine
+
+    _engine.find_pattern_statements = lambda *args, **kwargs: []

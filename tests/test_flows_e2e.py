@@ -71,6 +71,9 @@ def test_extract_flow_batch_with_bad_input(prefect_server, inbox, tmp_path, monk
     assert pdf_triples and all(isinstance(t["page"], int) for t in pdf_triples)
     assert len(pd.read_parquet(out / "triples.parquet")) == len(triples)
     assert (out / "triples_assembled.jsonl").exists() and (out / "stats.csv").exists()
+    # Every table of every document as CSV (000 prints Table 1 over two pages as two ruled parts).
+    assert sorted(p.name for p in (out / "tables").glob("*.csv")) == [
+        "000_3d1899da889077ad.table1.csv", "000_3d1899da889077ad.table2.csv"]
     assert len(repo.statements(repo.connect(db_url))) == len(triples)
 
     again = extract_flow([str(inbox)], out_dir=str(out), db_url=db_url)

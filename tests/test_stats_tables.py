@@ -98,3 +98,49 @@ def test_patient_counts_per_subgroup_are_summed(cell, n):
     from pipeline.stats.tables import _row_n
 
     assert _row_n(cell) == n
+
+
+def test_without_a_drug_column_the_row_names_its_agents_in_other_cells():
+    from pipeline.records import Table
+    from pipeline.stats.tables import table_stats
+
+    table = Table(table_id="t1", rows=[["First author (year)", "Incidence (95% CI)", "Main cancer class (chemotherapy)"],
+                                       ["Smith (2009)", "58.8% (42.2–75.3)", "Colorectal (drugamab)"],
+                                       ["Jones (2010)", "41.6%", "Gynecological (drugamab and cytoxine)"]])
+
+    records = table_stats(table, "d", fake_annotate)
+    assert [(r.drug, r.combined_with, r.value) for r in records] == [
+        ("drugamab", [], 58.8), ("drugamab", ["cytoxine"], 41.6)]
+
+
+ARM_TABLE = [["Outcomes", "Drugamab group (n=392)", "Control group (n=393)", "Odds ratio* (95% CI)",
+              "Fully adjusted odds ratio (95% CI)"],
+             ["Primary:", "", "", "", ""],
+             ["Abstinence at end of pregnancy", "30 (8)", "25 (6)", "1.21 (0.70 to 2.10)", "1.37 (0.78 to 2.41)"],
+             ["Median minutes of activity", "162, 280 (190-425)", "206, 240 (140-420)", "—", "—"]]
+
+
+def test_two_arm_table_gives_arm_comparisons_and_estimates():
+    records = table_stats(Table(table_id="t3", rows=ARM_TABLE), "d", fake_annotate)
+    got = [(r.measure, r.value, r.comparator_value, r.ci_low, r.ci_high, r.drug, r.comparator, r.n, r.row)
+           for r in records]
+    assert got == [("event_rate", 8.0, 6.0, None, None, "drugamab", "control", 785, 2),
+                   ("or", 1.21, None, 0.7, 2.1, "drugamab", "control", 785, 2),
+                   ("or", 1.37, None, 0.78, 2.41, "drugamab", "control", 785, 2),
+                   ("event_rate", 280.0, 240.0, None, None, "drugamab", "control", 785, 3)]
+
+
+def test_a_table_without_a_control_arm_is_not_read_as_two_arms():
+    rows = [["Outcome", "Drugamab group (n=20)", "Odds ratio (95% CI)"], ["Response", "12 (60)", "1.5 (1.1 to 2.0)"]]
+    assert all(r.rule != "table:arms" for r in table_stats(Table(table_id="t", rows=rows), "d", fake_annotate))
+
+
+def test_arm_named_by_the_head_words_of_a_document_agent_and_baseline_tables_skipped():
+    rows = [["Outcome", "Physical activity group (n=10)", "Control group (n=10)", "Odds ratio (95% CI)"],
+            ["Abstinence", "3 (30)", "2 (20)", "1.7 (0.2 to 12.1)"]]
+    agents = {"physical activity intervention": "exercise programme"}
+    records = table_stats(Table(table_id="t", rows=rows), "d", fake_annotate, agents=agents)
+    assert {r.drug for r in records} == {"exercise programme"} and len(records) == 2
+    assert table_stats(Table(table_id="t", rows=rows), "d", fake_annotate)[0].drug is None
+    baseline = Table(table_id="t1", caption="Table 1 Baseline characteristics of participants", rows=rows)
+    assert table_stats(baseline, "d", fake_annotate, agents=agents) == []

@@ -90,9 +90,24 @@ def extract_flow(paths: list[str], out_dir: str, db_url: str | None = None, forc
     stats = repo.trial_stats(engine, doc_keys=keys)
     out = Path(out_dir)
     written = write_exports(out, triples, stats, assemble(triples))
+    written += _write_tables(engine, outcomes, out)
     failures = out / "failures.jsonl"
     failures.write_text("".join(o.model_dump_json() + "\n" for o in outcomes if o.status == "failed"))
     logger.info("%d document(s), %d triple(s), %d trial statistic(s) -> %s", len(keys), len(triples),
                 len(stats), out)
     return ExtractSummary(out_dir=str(out), outcomes=outcomes, n_triples=len(triples),
                           n_stats=len(stats), files=[str(p) for p in written + [failures]])
+
+
+def _write_tables(engine, outcomes: list[IngestOutcome], out: Path) -> list[Path]:
+    """Each extracted document's tables as ``out/tables/<doc>.table<N>.csv``."""
+    from pipeline.ingest.table_export import write_table_csvs
+
+    written: list[Path] = []
+    for outcome in outcomes:
+        if not outcome.doc_key or not outcome.content_hash:
+            continue
+        document = repo.find_document(engine, outcome.doc_id, outcome.content_hash)
+        if document is not None:
+            written += write_table_csvs(document, out)
+    return written

@@ -50,10 +50,13 @@ def ingest_one(
     Bad input is recorded in the store and, when ``quarantine_dir`` is given, moved there.
     """
     from pipeline.ingest.reader import read_document
+    from pipeline.process import ingester_fingerprint
 
     doc_id = doc_id_for(path)
     content_hash = file_hash(path) if path.is_file() else None
     stored = repo.find_document(engine, doc_id, content_hash) if content_hash else None
+    if stored is not None and stored.ingester != ingester_fingerprint():
+        stored = None  # read by an older reader: read it again (extraction then re-runs too)
     if stored is not None:
         document, status = stored, "unchanged"
     else:
@@ -83,6 +86,7 @@ def ingest_one(
             return IngestOutcome(path=str(path), doc_id=doc_id, status="failed", content_hash=content_hash,
                                  error_code="internal_error", reason=reason), None
         status = "ingested"
+        document = document.model_copy(update={"ingester": ingester_fingerprint()})
         repo.save_document(engine, document)
     if out_dir is not None:
         write_document_files(document, out_dir)

@@ -252,8 +252,12 @@ def find_gutter(words: list[Word], body_size: float) -> tuple[float, float] | No
     return float(g0 + t0), float(g0 + t1)
 
 
-def order_page(words: list[Word], body_size: float, page: int) -> PageLayout:
-    """Lines of a page in reading order, with margin notes set apart."""
+def order_page(words: list[Word], body_size: float, page: int, depth: int = 0) -> PageLayout:
+    """Lines of a page in reading order, with margin notes set apart.
+
+    A column that is itself much wider than half the text block (a three-column front page:
+    affiliations, abstract, body) is ordered the same way, once more, inside itself.
+    """
     main, notes = split_side_notes(words, body_size)
     side = [" ".join(ln.text for ln in group_lines(strip)) for strip in notes]
     if not main:
@@ -312,7 +316,21 @@ def order_page(words: list[Word], body_size: float, page: int) -> PageLayout:
             region_id += 1
         previous_full = full
         x0, x1 = (lo, hi) if full else ((lo, g0) if col == 0 else (g1, hi))
-        for ln in group_lines(regions[key]):
+        region_words = regions[key]
+        if not full and depth == 0 and len(region_words) >= 60:
+            r0 = min(w.x0 for w in region_words)
+            r1 = max(w.x1 for w in region_words)
+            if r1 - r0 > 0.55 * (hi - lo):
+                inner = order_page(region_words, body_size, page, depth + 1)
+                side.extend(inner.side_notes)
+                if len({ln.region for ln in inner.lines}) > 1 or inner.side_notes:
+                    base = region_id
+                    for ln in inner.lines:
+                        ln.region = base + ln.region
+                        region_id = max(region_id, ln.region)
+                        ordered.append(ln)
+                    continue
+        for ln in group_lines(region_words):
             ln.col_x0, ln.col_x1, ln.region, ln.page = x0, x1, region_id, page
             ordered.append(ln)
     return PageLayout(ordered, side)

@@ -20,7 +20,9 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pipeline.ids import doc_id_for, file_hash
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.layout import Line, Word, group_lines, make_words, order_page
-from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables
+from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables, horizontal_rules
+from pipeline.ingest.table_grid import AlignedTable, find_aligned_tables
+from pipeline.ids import stable_id
 from pipeline.records import Block, Caption, Document, Reference, Section, Table
 
 INGEST_VERSION = "pdf-1"
@@ -51,6 +53,8 @@ class _Page:
     height: float
     words: list[Word]
     tables: list[RawTable] = field(default_factory=list)
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # horizontal: y, x0, x1
+    aligned: list[AlignedTable] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +118,25 @@ def _light(color, space) -> bool:
     return False
 
 
+def _dark_fills(page) -> list[tuple[float, float, float, float]]:
+    """Boxes of filled rectangles in a dark colour (white text on them is real text)."""
+    boxes = []
+    for rect in page.objects.get("rect", []):
+        color = rect.get("non_stroking_color")
+        if not rect.get("fill") or color is None:
+            continue
+        values = color if isinstance(color, (tuple, list)) else (color,)
+        if not values or not all(isinstance(c, (int, float)) for c in values):
+            continue
+        if len(values) == 4:
+            darkness = max(values)  # CMYK: ink coverage
+        else:
+            darkness = 1.0 - sum(values) / len(values)
+        if darkness > 0.4:
+            boxes.append((rect["x0"], rect["top"], rect["x1"], rect["bottom"]))
+    return boxes
+
+
 def _rotated(obj: dict) -> bool:
     """A character drawn at an angle (pdfminer calls text up to 90 degrees "upright").
 
@@ -139,23 +162,21 @@ def _read_page(page, number: int, removed: list[str]) -> _Page:
         extra_attrs=["size", "fontname", "non_stroking_color", "ncs"]
     )
     kept = []
+    dark = _dark_fills(page) if any(_light(r["non_stroking_color"], r["ncs"]) for r in raw) else []
     for r in raw:
-        if not r["upright"] or _light(r["non_stroking_color"], r["ncs"]):
+        # Light text is a watermark unless it is printed on a dark fill (a table's header band).
+        on_dark = any(
+            x0 <= (r["x0"] + r["x1"]) / 2 <= x1 and top <= (r["top"] + r["bottom"]) / 2 <= bottom
+            for x0, top, x1, bottom in dark
+        )
+        if not r["upright"] or (_light(r["non_stroking_color"], r["ncs"]) and not on_dark):
             removed.append(r["text"])
         else:
             kept.append(r)
+    # Ruled tables' words are taken out later, once tables found from alignment (which may
+    # contain a ruled fragment such as a shaded band) have been compared with them.
     tables = find_ruled_tables(page)
-    if tables:
-        boxes = [t.bbox for t in tables]
-        kept = [
-            r
-            for r in kept
-            if not any(
-                x0 <= (r["x0"] + r["x1"]) / 2 <= x1 and top <= (r["top"] + r["bottom"]) / 2 <= bottom
-                for x0, top, x1, bottom in boxes
-            )
-        ]
-    return _Page(number, float(page.height), make_words(kept), tables)
+    return _Page(number, float(page.height), make_words(kept), tables, horizontal_rules(page))
 
 
 # --------------------------------------------------------------------------- running heads
@@ -408,6 +429,10 @@ def ingest_pdf(path: Path) -> Document:
 
     body = _body_size(pages)
     _strip_running(pages, body, removed)
+    previous: AlignedTable | None = None
+    for page in pages:
+        _take_aligned_tables(page, body, removed, warnings, previous)
+        previous = page.aligned[-1] if page.aligned else previous
     lines: list[Line] = []
     for page in pages:
         layout = order_page(page.words, body, page.number)
@@ -420,6 +445,75 @@ def ingest_pdf(path: Path) -> Document:
         p.text = _join_lines(p.lines, vocab)
     _mark_title(paras, body)
     return _assemble(path, n_pages, paras, pages, body, removed, warnings)
+
+
+def _take_aligned_tables(
+    page: _Page, body: float, removed: list[str], warnings: list[str], previous: AlignedTable | None = None
+) -> None:
+    """Find captioned tables without ruling lines and take their words out of the page text.
+
+    A table that cannot be gridded gives a warning and its words go to ``removed`` with the
+    reason (they are not table cells one can trust, nor body text): nothing is lost.
+    """
+    try:
+        found, failures = find_aligned_tables(page.words, page.rules, body, [], previous)
+    except Exception as exc:  # table detection must never cost the document
+        warnings.append(f"page {page.number}: table detection failed: {type(exc).__name__}: {exc}")
+        found, failures = [], []
+    found, page.tables = _resolve_overlaps(found, page.tables)
+    drop: set[int] = set()
+    for raw in page.tables:
+        x0, top, x1, bottom = raw.bbox
+        drop.update(
+            id(w) for w in page.words
+            if x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom
+        )
+    for failure in failures:
+        text = " ".join(w.text for w in sorted(failure.words, key=lambda w: (round(w.top), w.x0)))
+        warnings.append(f"page {page.number}: {failure.label} could not be parsed ({failure.reason}); its words are in removed")
+        removed.append(f"[unparsed table: {failure.label}, page {page.number}: {failure.reason}] {text}")
+        drop.update(id(w) for w in failure.words)
+    for table in found:
+        drop.update(id(w) for w in table.words)
+        # The caption is the table's: recorded with it (and as a caption), not left to the
+        # paragraph reader, which misses captions behind a line number or in running text.
+        drop.update(id(w) for w in table.caption_words)
+    page.aligned = found
+    if drop:
+        page.words = [w for w in page.words if id(w) not in drop]
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Area of the intersection of two boxes over the area of ``a``."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    area = max(1e-6, (a[2] - a[0]) * (a[3] - a[1]))
+    return max(0.0, w) * max(0.0, h) / area
+
+
+def _resolve_overlaps(
+    aligned: list[AlignedTable], ruled: list[RawTable]
+) -> tuple[list[AlignedTable], list[RawTable]]:
+    """One reading per table region: a ruled table that covers an aligned one at least as well
+    (same region, as many filled cells) wins; a ruled fragment inside an aligned table (a
+    shaded band read as a box) goes."""
+    keep_aligned: list[AlignedTable] = []
+    dropped_ruled: set[int] = set()
+    for table in aligned:
+        inside = [i for i, r in enumerate(ruled) if _overlap(r.bbox, table.bbox) > 0.5]
+        filled = sum(1 for row in table.rows for c in row if c)
+        width = max((len(row) for row in table.rows), default=0)
+        full = [
+            i for i in inside
+            if _overlap(table.bbox, ruled[i].bbox) > 0.8
+            and sum(1 for row in ruled[i].rows for c in row if c) >= 0.9 * filled
+            and max((len(row) for row in ruled[i].rows), default=0) <= width  # no split columns
+        ]
+        if full:
+            continue
+        dropped_ruled.update(inside)
+        keep_aligned.append(table)
+    return keep_aligned, [r for i, r in enumerate(ruled) if i not in dropped_ruled]
 
 
 def _mark_title(paras: list[_Para], body: float) -> None:
@@ -455,9 +549,13 @@ def _assemble(
     unheaded = _unheaded_references(paras)
     # Banners above the title (journal name, article type, DOI line) are not body text.
     title_at = next((i for i, p in enumerate(paras) if p.kind == "title"), 0)
+    first_heading = next((i for i, p in enumerate(paras) if p.kind == "heading"), len(paras))
     for i, p in enumerate(paras):
         if i < title_at or i == byline:
             removed.append(p.text)
+            continue
+        if title_at < i < first_heading and p.kind == "paragraph" and _front_matter(p.text):
+            removed.append(p.text)  # affiliations, correspondence, editor, dates, licence
             continue
         if i in unheaded:
             ref_paras.append(p)
@@ -489,6 +587,13 @@ def _assemble(
         kept.append(p)
         p.level = levels.get(i)
     references = _split_references(ref_paras) if ref_paras else []
+    aligned_captions = [
+        Caption(kind="table", label=t.label[:1].upper() + t.label[1:].lower(), text=t.caption, page=page.number)
+        for page in pages
+        for t in page.aligned
+    ]
+    if aligned_captions:
+        captions = sorted(captions + aligned_captions, key=lambda c: c.page or 0)
 
     text_parts: list[str] = []
     blocks: list[Block] = []
@@ -520,7 +625,14 @@ def _assemble(
         )
     text = "\n\n".join(text_parts)
     _close_sections(sections, len(text))
-    tables = _tables(pages, caption_pos)
+    tables = _tables(pages, caption_pos, doc_id_for(path))
+    # A ruled table whose caption was drawn inside its box: the caption is still a caption.
+    labels = {c.label.lower() for c in captions if c.kind == "table" and c.label}
+    for t in tables:
+        if t.caption and t.label and t.label.lower() not in labels:
+            captions.append(Caption(kind="table", label=t.label, text=t.caption, page=t.page))
+            labels.add(t.label.lower())
+    captions.sort(key=lambda c: c.page or 0)
     return Document(
         doc_id=doc_id_for(path),
         content_hash=file_hash(path),
@@ -538,6 +650,27 @@ def _assemble(
         warnings=warnings,
         ingest_version=INGEST_VERSION,
     )
+
+
+_FRONT_OPENERS = re.compile(
+    r"^(\*?\s*correspondence\b|academic editor|edited by|reviewed by|received:?\s|citation:|copyright\b|"
+    r"©|specialty section|keywords?:|open access\b|\*?\s*corresponding author)",
+    re.IGNORECASE,
+)
+_AFFILIATION = re.compile(
+    r"^[\d*†‡a-z]{0,2}\s?[A-Z][^.]{0,80}\b(University|Institute|Department|Hospital|School|College|"
+    r"Centre|Center|Faculty|Laborator(y|ies)|Unit)\b"
+)
+
+
+def _front_matter(text: str) -> bool:
+    """Page-1 front matter between the title and the first heading: an affiliation list,
+    correspondence, editor, dates or the licence statement (not the abstract)."""
+    if _FRONT_OPENERS.match(text):
+        return True
+    if _AFFILIATION.match(text) and not text.rstrip().endswith((".", ":")) and len(re.findall(r"[.!?]\s+[A-Z]", text)) <= 1:
+        return True
+    return False
 
 
 def _caption_start(line: Line, body: float) -> bool:
@@ -618,13 +751,33 @@ def _close_sections(sections: list[Section], text_end: int) -> None:
         sec.end = end
 
 
-def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) -> list[Table]:
-    """Tables with their label and caption: the nearest table caption above on the page, a
-    caption drawn inside the table's first row, or the previous table's when this one
-    continues it (same header row on a later page)."""
+def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]], doc_id: str = "") -> list[Table]:
+    """Tables with their label and caption, in page order.
+
+    Ruled tables take the nearest table caption above on the page, a caption drawn inside the
+    table's first row, or the previous table's when this one continues it (same header row on
+    a later page). Tables read from text alignment carry their own caption; a part whose
+    caption says "(continued)", or repeats the label of a table on the page before, is merged
+    into that table (a repeated header is dropped; a first row with an empty first cell is the
+    end of the last row's cells, broken by the page).
+    """
     tables: list[Table] = []
     for page in pages:
-        for raw in page.tables:
+        items: list[tuple[float, RawTable | AlignedTable]] = [(t.bbox[1], t) for t in page.tables]
+        items += [(t.bbox[1], t) for t in page.aligned]
+        for _, raw in sorted(items, key=lambda item: item[0]):
+            if isinstance(raw, AlignedTable):
+                previous = tables[-1] if tables else None
+                if (
+                    previous is not None
+                    and previous.method == "aligned"
+                    and (previous.label or "").lower() == raw.label.lower()
+                    and (raw.continued or (previous.pages and previous.pages[-1] == page.number - 1))
+                ):
+                    _merge_continuation(previous, raw, page.number)
+                    continue
+                tables.append(_aligned_record(raw, page.number, doc_id, len(tables) + 1))
+                continue
             rows = raw.rows
             caption = label = None
             above = [c for c in caption_pos if c[0] == page.number and c[1] <= raw.bbox[1] + 2]
@@ -635,8 +788,11 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) 
             if inside:
                 label, caption = " ".join(inside.group("label").split()), first[0]
                 rows = rows[1:]
-            elif label is None and tables and tables[-1].rows and tables[-1].rows[0] == rows[0]:
+            elif label is None and tables and tables[-1].rows and _filled(tables[-1].rows[0]) == _filled(rows[0]):
                 label, caption = tables[-1].label, tables[-1].caption
+            rows, notes = _split_footnote_rows(rows)
+            if label:
+                label = label[:1].upper() + label[1:].lower()  # "table 2", "TABLE 2" -> "Table 2"
             tables.append(
                 Table(
                     table_id=f"t{len(tables) + 1}",
@@ -645,6 +801,80 @@ def _tables(pages: list[_Page], caption_pos: list[tuple[int, float, str, str]]) 
                     label=label,
                     rows=rows,
                     origin="pdf",
+                    key=_table_key(doc_id, page.number, raw.bbox),
+                    pages=[page.number],
+                    bbox=tuple(round(v, 1) for v in raw.bbox),
+                    footnotes=notes,
+                    method="ruled",
                 )
             )
     return tables
+
+
+_FOOTNOTE_START = re.compile(r"^([*†‡§¶#]|[a-z]\s?[A-Z]|[A-Z][A-Za-z0-9-]*\s?=)")
+
+
+def _split_footnote_rows(rows: list[list[str]]) -> tuple[list[list[str]], str | None]:
+    """Trailing rows of a ruled table that are notes (one long cell, or a cell opening with a
+    note marker or an abbreviation "X=...") are the table's footnotes, not a row."""
+    notes: list[str] = []
+    while len(rows) > 2:
+        filled = [c for c in rows[-1] if c]
+        if len(filled) == 1 and (len(filled[0]) > 80 or _FOOTNOTE_START.match(filled[0])):
+            notes.insert(0, filled[0])
+            rows = rows[:-1]
+        else:
+            break
+    return rows, " ".join(notes) or None
+
+
+def _filled(row: list[str]) -> list[str]:
+    return [c for c in row if c]
+
+
+def _table_key(doc_id: str, page: int, bbox: tuple[float, float, float, float]) -> str:
+    """Stable table id from the document, its first page and its box (rounded to whole points)."""
+    return stable_id("tab", doc_id, page, *(round(v) for v in bbox))
+
+
+def _aligned_record(raw: AlignedTable, page: int, doc_id: str, index: int) -> Table:
+    label = raw.label[:1].upper() + raw.label[1:].lower()
+    return Table(
+        table_id=f"t{index}",
+        page=page,
+        caption=raw.caption,
+        label=label,
+        rows=raw.rows,
+        header_rows=raw.header_rows,
+        origin="pdf",
+        key=_table_key(doc_id, page, raw.bbox),
+        pages=[page],
+        bbox=tuple(round(v, 1) for v in raw.bbox),
+        footnotes=raw.footnotes,
+        group_rows=list(raw.group_rows),
+        method="aligned",
+    )
+
+
+def _merge_continuation(table: Table, part: AlignedTable, page: int) -> None:
+    """Append a continued part's rows to ``table`` (columns matched by index)."""
+    width = len(table.rows[0]) if table.rows else 0
+    rows = [list(r) + [""] * (width - len(r)) if len(r) < width else list(r) for r in part.rows]
+    head = table.rows[: table.header_rows]
+    # A repeated header goes; a part printed without one has its first body row taken for a
+    # header by the grid builder, so it is put back.
+    if rows[: part.header_rows] == head:
+        rows = rows[part.header_rows :]
+    if rows and not rows[0][0] and table.rows:
+        last = table.rows[-1]
+        for c, text in enumerate(rows[0]):
+            if text and c < len(last):
+                last[c] = f"{last[c]} {text}".strip() if last[c] else text
+        rows = rows[1:]
+    offset = len(table.rows)
+    table.rows.extend(rows)
+    table.group_rows.extend(offset + g - part.header_rows for g in part.group_rows if g >= part.header_rows)
+    table.pages.append(page)
+    table.continued = True
+    if part.footnotes:
+        table.footnotes = f"{table.footnotes} {part.footnotes}".strip() if table.footnotes else part.footnotes

@@ -48,3 +48,24 @@ def find_ruled_tables(page) -> list[RawTable]:
             continue
         found.append(RawTable(tuple(table.bbox), rows))
     return found
+
+
+def horizontal_rules(page) -> list[tuple[float, float, float]]:
+    """Horizontal rules on a page as (y, x0, x1): thin lines and thin filled rectangles.
+
+    Rules drawn as touching segments (one per column) are merged into one rule.
+    """
+    segments: list[tuple[float, float, float]] = []
+    for obj in page.objects.get("line", []) + page.objects.get("rect", []):
+        w, h = obj["x1"] - obj["x0"], obj["bottom"] - obj["top"]
+        if w > 15 and h < 2.5:
+            segments.append((round((obj["top"] + obj["bottom"]) / 2, 1), obj["x0"], obj["x1"]))
+    segments.sort()
+    merged: list[list[float]] = []
+    for y, x0, x1 in segments:
+        if merged and abs(merged[-1][0] - y) < 1.0 and x0 <= merged[-1][2] + 3:
+            merged[-1][2] = max(merged[-1][2], x1)
+            merged[-1][1] = min(merged[-1][1], x0)
+        else:
+            merged.append([y, x0, x1])
+    return [(y, x0, x1) for y, x0, x1 in merged]

@@ -16,6 +16,7 @@ def extract_triples(annotated) -> list[Triple]:
     Headings are not statements. The agent of a sentence is remembered within its paragraph so
     that a following sentence saying "the drug …" can refer back to it.
     """
+    from pipeline.relations.engine import merge_findings
     from pipeline.relations.sentence import agents, find_statements, is_hedged
 
     document = annotated.doc
@@ -30,7 +31,7 @@ def extract_triples(annotated) -> list[Triple]:
         if block is not paragraph:
             antecedent, paragraph = None, block
         record = records.get(sent.start_char)
-        findings = find_statements(sent, antecedent=antecedent)
+        findings = merge_findings(find_statements(sent, antecedent=antecedent), sent)
         hedged, context = is_hedged(sent), _context(sent) or default_context
         for finding in findings:
             triples.append(_triple(

@@ -229,7 +229,8 @@ class ReviewService:
             if filters.min_confidence is not None:
                 query = query.where(StatementRow.confidence >= filters.min_confidence)
             rows = list(session.scalars(query.order_by(StatementRow.doc, StatementRow.start, StatementRow.id)))
-            stat_rows = [] if (filters.target or filters.outcome) else list(
+            # Statistics have no target, outcome or confidence: a filter on those leaves them out.
+            stat_rows = [] if (filters.target or filters.outcome or filters.min_confidence is not None) else list(
                 session.scalars(stat_query.order_by(TrialStatRow.doc, TrialStatRow.id)))
             state_query = select(ReviewStateRow)
             if doc:
@@ -245,7 +246,9 @@ class ReviewService:
         for row in rows:
             original = {f: getattr(row, f) for f in fields}
             item = Item(id=row.id, doc=row.doc, doc_key=row.doc_key, kind="statement", original=original)
-            item.source = _source(original, captions.get(row.doc_key, ()))
+            # The extractor records where a statement came from; older rows are inferred.
+            item.source = (original.get("source") if original.get("source") in ("table", "caption")
+                           else _source(original, captions.get(row.doc_key, ())))
             items.append(item)
             seen.add(row.id)
         for row in stat_rows:

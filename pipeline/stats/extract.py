@@ -172,8 +172,9 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     disabled = disabled_abbreviations(getattr(annotated, "abbreviations", {}) or {})
     records = text_stats(document.doc_id, document.blocks, annotated.sentences, annotated.mentions, disabled)
     cell_annotator = annotate_cell or _nlp_cell_annotator()
+    agents = {m.text.lower(): m.canonical for m in annotated.mentions if m.label == "DRUG"}
     for table in document.tables:
-        records.extend(table_stats(table, document.doc_id, cell_annotator, disabled))
+        records.extend(table_stats(table, document.doc_id, cell_annotator, disabled, agents))
     records.extend(caption_stats(document, disabled))
     records = _with_document_agent(records, annotated.mentions)
     # Provenance: which NLP model found the mentions these records rest on.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pipeline.nlp.lexicon import is_specific_disease
 from pipeline.records import Mention, Table, TrialStat
+from pipeline.stats.arms import arm_layout, arm_table_stats
 from pipeline.stats.numbers import find_numbers
 from pipeline.stats.sentences import blank_markup, parse_dose, parse_phase, parse_sentence, parse_study
 from pipeline.stats.vocabulary import (
@@ -141,6 +142,12 @@ def _row_drugs(row: list[str], columns: Columns, annotate: CellAnnotator) -> tup
     if not drugs and control:
         drugs = [control.group(1).lower()]
     partners = [d for d in _mentions(annotate, combination_cell, "DRUG") if d not in drugs]
+    if not drugs and "drug" not in columns.fields:
+        # No drug column: the agents named in the row's descriptive cells ("Colorectal
+        # (oxaliplatin)", "Multiple solid (cisplatin and paclitaxel)").
+        described = [c for i, c in enumerate(row) if i not in columns.measures and i not in columns.free_text]
+        drugs = [d for c in described for d in _mentions(annotate, c, "DRUG")]
+        drugs = list(dict.fromkeys(drugs))
     return (drugs[0] if drugs else None), drugs[1:] + partners
 
 
@@ -149,9 +156,13 @@ def _row_disease(row: list[str], columns: Columns, annotate: CellAnnotator) -> s
     return diseases[0] if diseases else None
 
 
-def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:
+def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: frozenset[str] = frozenset(),
+                agents: dict[str, str] | None = None) -> list[TrialStat]:
     """One record per measure per row of ``table`` (source "table")."""
     headers = _header_texts(table)
+    layout = arm_layout(headers)
+    if layout is not None:  # a two-arm results table of a randomised trial
+        return arm_table_stats(table, headers, layout, doc_id, annotate, agents)
     columns = map_columns(headers, disabled)
     if not columns.measures and not columns.free_text:
         return []

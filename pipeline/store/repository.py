@@ -81,6 +81,8 @@ def save_document(engine: Engine, doc: Document) -> str:
         row.source_path, row.source_type = doc.source_path, doc.source_type
         row.n_pages, row.title = doc.n_pages, doc.title
         row.document = doc.model_dump(mode="json")
+        # A (re-)read document has not been extracted yet, whatever an earlier version was.
+        row.extracted_at, row.extractor_fingerprint = None, None
         session.add(row)
     return key
 
