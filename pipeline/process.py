@@ -13,8 +13,9 @@ from pathlib import Path
 from pipeline.records import Document, Mention, TrialStat, Triple
 
 # Code and data whose change means stored extractions are stale.
-# Packages and modules whose change changes what is extracted (records.py and ids.py: the ids).
-_EXTRACTOR_PARTS = ("nlp", "relations", "stats", "lexicons", "records.py", "ids.py", "identity.py")
+# Packages and modules whose change changes what is extracted (ingest: what the extractor reads;
+# records.py, ids.py, identity.py: the ids). The inbox re-reads a file whenever this changes.
+_EXTRACTOR_PARTS = ("ingest", "nlp", "relations", "stats", "lexicons", "records.py", "ids.py", "identity.py")
 
 
 # Code whose change means stored documents are stale (the reader's output changes).
