@@ -18,21 +18,17 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from pipeline.ids import doc_id_for, file_hash
 from pipeline.ingest.errors import IngestError
 from pipeline.store import leases
+from pipeline.store import repository as repo
 from pipeline.store.inbox_models import InboxFileRow
-from pipeline.store.models import (
-    DocumentRow,
-    IngestFailureRow,
-    MentionRow,
-    StatementRow,
-    TrialStatRow,
-)
+from pipeline.store.models import DocumentRow, IngestFailureRow, StatementRow, TrialStatRow
+from pipeline.store.repository import document_key
 
 Status = Literal["new", "changed", "unchanged", "failed", "skipped"]
 
@@ -63,10 +59,6 @@ def is_db_error(error: BaseException) -> bool:
     return isinstance(error, (OperationalError, DBAPIError, DatabaseUnavailable))
 
 
-def document_key(doc_id: str, content_hash: str) -> str:
-    return f"{doc_id}@{content_hash[:12]}"
-
-
 def _extracted(engine: Engine, doc_key: str, fingerprint: str) -> bool:
     with Session(engine) as session:
         row = session.get(DocumentRow, doc_key)
@@ -95,37 +87,12 @@ def _store(engine: Engine, document, result, fingerprint: str, owner: str, inbox
     """Document row, mentions, statements, statistics, inbox entry and the lease: one transaction."""
     key = document_key(document.doc_id, document.content_hash)
     with Session(engine) as session, session.begin():
-        row = session.get(DocumentRow, key) or DocumentRow(key=key)
-        row.doc_id, row.content_hash = document.doc_id, document.content_hash
-        row.source_path, row.source_type = document.source_path, document.source_type
-        row.n_pages, row.title = document.n_pages, document.title
-        row.document = document.model_dump(mode="json")
+        row = repo.write_document(session, document)
         row.extracted_at = datetime.now(timezone.utc)
         row.extractor_fingerprint = fingerprint
-        session.add(row)
         session.flush()
-        for model in (MentionRow, StatementRow, TrialStatRow):
-            session.execute(delete(model).where(model.doc_key == key))
-        seen: set[str] = set()
-        for m in result.mentions:
-            if m.mention_id not in seen:
-                seen.add(m.mention_id)
-                session.add(MentionRow(
-                    id=m.mention_id, doc_key=key, start=m.start, end=m.end, text=m.text,
-                    label=m.label, canonical=m.canonical, identifier=m.identifier, match=m.match,
-                    model=m.provenance.model, lexicon_version=m.provenance.lexicon_version))
-        n_statements = n_stats = 0
-        for t in result.triples:
-            if t.id not in seen:
-                seen.add(t.id)
-                n_statements += 1
-                session.add(StatementRow(id=t.id, doc_key=key, **t.model_dump()))
-        for s in result.stats:
-            if s.id not in seen:
-                seen.add(s.id)
-                n_stats += 1
-                session.add(TrialStatRow(id=s.id, doc_key=key, doc=s.doc, measure=s.measure,
-                                         rule=s.rule, record=s.model_dump(mode="json")))
+        n_statements, n_stats = repo.write_extraction(session, key, result.mentions, result.triples,
+                                                      result.stats)
         if inbox_path is not None:
             _upsert_inbox(session, inbox_path, document.doc_id, document.content_hash, key,
                           previous_key, status, document.n_pages, n_statements, n_stats, run_id)

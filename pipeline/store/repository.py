@@ -74,17 +74,23 @@ def is_extracted(engine: Engine, doc_id: str, content_hash: str, fingerprint: st
 
 def save_document(engine: Engine, doc: Document) -> str:
     """Insert or replace a document version; returns its key."""
-    key = document_key(doc.doc_id, doc.content_hash)
     with Session(engine) as session, session.begin():
-        row = session.get(DocumentRow, key) or DocumentRow(key=key)
-        row.doc_id, row.content_hash = doc.doc_id, doc.content_hash
-        row.source_path, row.source_type = doc.source_path, doc.source_type
-        row.n_pages, row.title = doc.n_pages, doc.title
-        row.document = doc.model_dump(mode="json")
+        row = write_document(session, doc)
         # A (re-)read document has not been extracted yet, whatever an earlier version was.
         row.extracted_at, row.extractor_fingerprint = None, None
-        session.add(row)
-    return key
+        return row.key
+
+
+def write_document(session: Session, doc: Document) -> DocumentRow:
+    """The document's row, inserted or replaced inside the caller's transaction."""
+    key = document_key(doc.doc_id, doc.content_hash)
+    row = session.get(DocumentRow, key) or DocumentRow(key=key)
+    row.doc_id, row.content_hash = doc.doc_id, doc.content_hash
+    row.source_path, row.source_type = doc.source_path, doc.source_type
+    row.n_pages, row.title = doc.n_pages, doc.title
+    row.document = doc.model_dump(mode="json")
+    session.add(row)
+    return row
 
 
 def record_failure(
@@ -111,32 +117,40 @@ def save_extraction(
     Curator decisions are untouched: they refer to stable statement ids.
     """
     with Session(engine) as session, session.begin():
-        for model in (MentionRow, StatementRow, TrialStatRow):
-            session.execute(delete(model).where(model.doc_key == doc_key))
-        seen: set[str] = set()
-        for m in mentions:
-            if m.mention_id in seen:
-                continue
+        write_extraction(session, doc_key, mentions, triples, stats)
+        row = session.get(DocumentRow, doc_key)
+        if row is not None:
+            row.extracted_at = datetime.now(timezone.utc)
+            row.extractor_fingerprint = fingerprint
+
+
+def write_extraction(session: Session, doc_key: str, mentions: Iterable[Mention], triples: Iterable[Triple],
+                     stats: Iterable[TrialStat]) -> tuple[int, int]:
+    """Replace a document's mentions, statements and statistics inside the caller's transaction;
+    records with one id (``pipeline.identity``) are stored once. Returns (statements, statistics)."""
+    for model in (MentionRow, StatementRow, TrialStatRow):
+        session.execute(delete(model).where(model.doc_key == doc_key))
+    seen: set[str] = set()
+    for m in mentions:
+        if m.mention_id not in seen:
             seen.add(m.mention_id)
             session.add(MentionRow(
                 id=m.mention_id, doc_key=doc_key, start=m.start, end=m.end, text=m.text,
                 label=m.label, canonical=m.canonical, identifier=m.identifier, match=m.match,
                 model=m.provenance.model, lexicon_version=m.provenance.lexicon_version))
-        for t in triples:
-            if t.id in seen:
-                continue
+    n_statements = n_stats = 0
+    for t in triples:
+        if t.id not in seen:
             seen.add(t.id)
+            n_statements += 1
             session.add(StatementRow(id=t.id, doc_key=doc_key, **t.model_dump()))
-        for s in stats:
-            if s.id in seen:
-                continue
-            seen.add(s.id)
-            session.add(TrialStatRow(id=s.id, doc_key=doc_key, doc=s.doc, measure=s.measure,
-                                     rule=s.rule, record=s.model_dump(mode="json")))
-        row = session.get(DocumentRow, doc_key)
-        if row is not None:
-            row.extracted_at = datetime.now(timezone.utc)
-            row.extractor_fingerprint = fingerprint
+    for st in stats:
+        if st.id not in seen:
+            seen.add(st.id)
+            n_stats += 1
+            session.add(TrialStatRow(id=st.id, doc_key=doc_key, doc=st.doc, measure=st.measure,
+                                     rule=st.rule, record=st.model_dump(mode="json")))
+    return n_statements, n_stats
 
 
 def _for_documents(model, doc: str | None, doc_keys: list[str] | None, *order):
