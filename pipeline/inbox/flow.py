@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import time
 import traceback
 import uuid
@@ -246,9 +248,12 @@ def task_runner(runner: str, workers: int = 1, dask_address: str | None = None):
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
+        # silence_logs: the workers' own logging (a heartbeat racing the cluster's shutdown logs a
+        # CommClosedError traceback); per-document failures are recorded in the database anyway.
         return DaskTaskRunner(cluster_class="distributed.LocalCluster",
                               cluster_kwargs={"n_workers": workers, "processes": True,
-                                              "threads_per_worker": 1, "dashboard_address": None})
+                                              "threads_per_worker": 1, "dashboard_address": None,
+                                              "silence_logs": logging.CRITICAL})
     from prefect.task_runners import ThreadPoolTaskRunner
 
     return ThreadPoolTaskRunner(max_workers=workers)
