@@ -7,12 +7,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from pipeline.review.bench import wait_until_serving
 from tests.conftest import PROJECT
 
 HOSTILE_LINES = [
@@ -107,16 +107,7 @@ def review_server(review_db, tmp_path):
                             cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            if proc.poll() is not None:
-                raise RuntimeError("review server exited: " + (tmp_path / "server.log").read_text())
-            try:
-                if httpx.get(base + "/login", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("review server did not start: " + (tmp_path / "server.log").read_text())
+        wait_until_serving(base, proc, tmp_path / "server.log")
         yield base
     finally:
         proc.terminate()

@@ -30,6 +30,13 @@ Rapamycin is a common mTOR inhibitor.
 """
 
 
+def clean_env(tmp_path: Path, **extra) -> dict[str, str]:
+    """The environment of a CLI subprocess: no inherited Prefect settings, output under tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PIPELINE_OUT=str(tmp_path / "out"), **extra)
+    return env
+
+
 def make_inbox(folder: Path, n: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):

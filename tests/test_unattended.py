@@ -15,15 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import PROJECT
+from tests.test_inbox import clean_env as _env
 from tests.test_inbox import make_inbox
 
 pytestmark = pytest.mark.e2e
-
-
-def _env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PIPELINE_OUT=str(tmp_path / "out"), **extra)
-    return env
 
 
 def test_two_runs_at_once_print_no_traceback(tmp_path):

@@ -128,14 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                                   env={"PIPELINE_OUT": tmp, "PATH": "/usr/bin:/bin"})
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    if httpx.get(base + "/login", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            else:
-                raise RuntimeError("the review server did not start; see " + str(args.out / "server.log"))
+            wait_until_serving(base, server, args.out / "server.log", tries=300)
             timings, outcomes = asyncio.run(_run(base, names, args.seconds, args.think, args.seed))
         finally:
             server.terminate()
@@ -168,3 +161,17 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def wait_until_serving(base: str, proc: subprocess.Popen, log: Path, tries: int = 200) -> None:
+    """Wait until a started ``pipeline review`` server answers its login page; a server that exits
+    or never answers raises with its log."""
+    for _ in range(tries):
+        if proc.poll() is not None:
+            raise RuntimeError("review server exited: " + log.read_text(errors="replace"))
+        try:
+            if httpx.get(base + "/login", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("review server did not start: " + log.read_text(errors="replace"))

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pipeline.records import Table, TrialStat
 from pipeline.stats.meta import meta_patterns
 from pipeline.stats.numbers import NUMBER, parse_number
+from pipeline.stats.vocabulary import CONTROLS
 
 ARM_HEADER = re.compile(r"(?i)\b(?:group|arm)s?\b")
-CONTROL_HEADER = re.compile(r"(?i)\b(?:control|placebo|usual\s+care|standard\s+care|comparator)\b")
+# A control arm is named by the control words of the text rules, or called "control"/"usual care".
+CONTROL_HEADER = re.compile(rf"{CONTROLS.pattern}|(?i:\b(?:control|usual\s+care|standard\s+care|comparator)\b)")
 ARM_N = re.compile(r"(?i)\(\s*n\s*=\s*(\d[\d,]*)\s*\)")
 # "30 (8)" = count (percent); "8%"; "162, 280 (190-425)" = n, median (range); "1.21 (0.70 to 2.10)".
 _COUNT_PERCENT = re.compile(rf"^\s*({NUMBER})(?:\s*/\s*{NUMBER})?\s*\(\s*({NUMBER})\s*%?\s*\)\s*$")
