@@ -186,3 +186,48 @@ def test_mutant_specific_inhibitor_class_and_the_code_it_introduces():
     assert [t for t, label, c in found if c == "ars1620"] == ["ARS1620"]  # found at both uses (a set here)
     assert len([m for m in annotate_text("The K-Ras(G12C) inhibitor ARS1620 was used; ARS1620 worked.").mentions
                 if m.canonical == "ars1620"]) == 2
+
+
+def test_an_ambiguous_symbol_defined_as_a_protein_is_that_gene_in_the_whole_document():
+    text = ("Angiotensin-1-converting enzyme (ACE) has two domains. Captopril inhibits ACE in "
+            "patients, and ACE inhibitors lower blood pressure.")
+    found = [(m.text, m.label, m.canonical) for m in annotate_text(text).mentions]
+    assert found.count(("ACE", "GENE_OR_PROTEIN", "ACE")) == 2
+    assert ("ACE inhibitors", "DRUG", "angiotensin-converting enzyme inhibitors") in found  # the longer name stays
+
+
+def test_an_ambiguous_symbol_defined_as_something_else_stays_unresolved():
+    found = _found("Adverse clinical events (ACE) were rare. ACE occurred in two patients.")
+    assert not [m for m in found if m[1] == "GENE_OR_PROTEIN"]
+
+
+def test_title_case_amino_acid_codes_are_residues_not_genes():
+    found = _found("The inhibitor contacts Arg522 and Thr358, while ARG kinase was unaffected.")
+    assert not [m for m in found if m[0].startswith(("Arg5", "Thr"))]
+    assert ("Arg522", "GENE_OR_PROTEIN", "ABL2") not in found
+
+
+def test_a_code_introduced_by_inhibitor_or_compound_is_a_drug_everywhere_in_the_document():
+    text = ("We used the N-selective inhibitor RXP407 and compound 33RE. RXP407 binds the N-domain, "
+            "and 33RE binds it more tightly.")
+    drugs = [m.text for m in annotate_text(text).mentions if m.label == "DRUG"]
+    assert drugs.count("RXP407") == 2 and drugs.count("33RE") == 2
+
+
+def test_a_code_naming_cells_is_not_introduced_as_a_drug():
+    drugs = [m.text for m in annotate_text("For each drug HCT116 cells were seeded; HCT116 grew fast.").mentions
+             if m.label == "DRUG"]
+    assert "HCT116" not in drugs
+
+
+def test_a_protein_part_is_the_documents_focal_protein():
+    focal = ("Angiotensin-1-converting enzyme (ACE) is a zinc protease. ACE has two domains. ACE "
+             "cleaves angiotensin I. ACE is the target of captopril. ACE is also named kininase II. "
+             "Compound 33RE displayed potent inhibition of the N-domain.")
+    parts = [(m.text, m.canonical) for m in annotate_text(focal).mentions if m.provenance.rule == "rule:protein_part"]
+    assert parts == [("N-domain", "ACE")]
+
+
+def test_a_protein_part_without_a_focal_protein_is_dropped():
+    found = _found("EGFR and KRAS were sequenced. Compound 7 bound the N-domain of a kinase.")
+    assert not [m for m in found if m[0] == "N-domain"]

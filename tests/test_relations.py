@@ -584,3 +584,25 @@ def test_numeric_comparison_gives_the_direction(nlp):
     findings = find_statements(sent)
     assert facts(findings) == {("cabozantinib", None, "progression-free survival", "increases", False)}
     assert findings[0].rule == "outcome-comparison"
+
+
+def test_a_drug_said_to_act_likewise_shares_the_target_finding(nlp):
+    sent = tagged(nlp, "Compound 33RE displayed potent inhibition of ACE in a similar range to parent molecule RXP407.",
+                  [("33RE", "DRUG", "33re"), ("ACE", "GENE_OR_PROTEIN", "ACE"), ("RXP407", "DRUG", "rxp407")])
+    found = {(f.agent.name, f.target) for f in find_statements(sent)}
+    assert found == {("33re", "ACE"), ("rxp407", "ACE")}
+
+
+def test_a_drug_merely_named_after_a_finding_does_not_share_it(nlp):
+    sent = tagged(nlp, "Compound 33RE displayed potent inhibition of ACE; RXP407 was synthesised later.",
+                  [("33RE", "DRUG", "33re"), ("ACE", "GENE_OR_PROTEIN", "ACE"), ("RXP407", "DRUG", "rxp407")])
+    found = {(f.agent.name, f.target) for f in find_statements(sent)}
+    assert found == {("33re", "ACE")}
+
+
+def test_a_name_right_before_a_drug_class_qualifies_it_and_is_not_an_agent(nlp):
+    sent = tagged(nlp, "RXP407 is a phosphinic peptidomimetic ACE inhibitor with N-selectivity.",
+                  [("RXP407", "DRUG", "rxp407"), ("peptidomimetic", "DRUG", "peptidomimetics"),
+                   ("ACE inhibitor", "DRUG", "angiotensin-converting enzyme inhibitors")])
+    names = {a.name for a in agents(sent, [e for e in sent.ents])}
+    assert "peptidomimetics" not in names and "rxp407" in names

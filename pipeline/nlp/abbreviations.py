@@ -63,8 +63,23 @@ class OrderedCandidates:
         return [c for c in self.slots if c is not None]
 
 
-def resolve(doc: Doc, candidates: list[Candidate]) -> tuple[dict[str, str], list[Candidate]]:
-    """Apply the document's abbreviations to the candidates; return (short → long, candidates)."""
+# Heads of a long form that names a protein ("angiotensin-1-converting enzyme", "death receptor").
+PROTEIN_NAME_HEADS = frozenset(
+    "enzyme enzymes kinase kinases receptor receptors protein proteins factor factors ligase synthase "
+    "phosphatase transporter channel protease peptidase oxidase reductase dehydrogenase transferase "
+    "hydrolase isomerase cyclase polymerase exchanger antigen".split()
+)
+
+
+def resolve(doc: Doc, candidates: list[Candidate],
+            symbols: dict[str, Candidate] | None = None) -> tuple[dict[str, str], list[Candidate]]:
+    """Apply the document's abbreviations to the candidates; return (short → long, candidates).
+
+    ``symbols`` holds the gene readings of ambiguous symbols that had no gene context (by text):
+    a definition whose long form names a protein ("ACE, angiotensin-1-converting enzyme") makes
+    the symbol that gene in the whole document, before the lexicon's doubt. Only candidates inside
+    a short form are replaced; a longer name containing it ("ACE inhibitors") stays."""
+    symbols = symbols or {}
     pairs = definitions(doc)
     if not pairs:
         return {}, candidates
@@ -82,8 +97,12 @@ def resolve(doc: Doc, candidates: list[Candidate]) -> tuple[dict[str, str], list
             # Same reading, or an unambiguous symbol whose definition names something else
             # (the gene MEN1 is defined via the disease "multiple endocrine neoplasia type 1").
             continue
-        kept.remove([slot for slot, _ in here])
-        if entity is not None:
+        kept.remove([slot for slot, c in here if short.start <= c.start and c.end <= short.end])
+        gene = symbols.get(short.text)
+        if entity is None and gene is not None and long_form[-1].lower_ in PROTEIN_NAME_HEADS:
+            kept.add(Candidate(short.start, short.end, gene.label, gene.canonical, gene.identifier,
+                               "abbreviation", "abbreviation"))
+        elif entity is not None:
             kept.add(Candidate(short.start, short.end, entity.label, entity.canonical,
                                entity.identifier, "abbreviation", "abbreviation"))
     return expansions, kept.remaining()

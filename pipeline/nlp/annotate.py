@@ -16,7 +16,7 @@ from pipeline.nlp.fuzzy import MIN_LENGTH, FuzzyIndex
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.matching import Candidate, LexiconMatcher
 from pipeline.nlp.model import load_nlp, model_name
-from pipeline.nlp.rules import compose
+from pipeline.nlp.rules import compose, protein_parts
 from pipeline.nlp.types import AnnotatedDocument
 from pipeline.records import Document, Mention, Provenance, Sentence
 
@@ -135,9 +135,13 @@ def annotate(document: Document) -> AnnotatedDocument:
     tool = tagger()
     tool.nlp.max_length = max(tool.nlp.max_length, min(len(document.text) + 1, MAX_TEXT))
     doc = tool.nlp(document.text)
-    candidates = disambiguate(doc, tool.candidates(doc))
-    abbreviations, candidates = resolve(doc, candidates)
-    chosen = longest(compose(doc, candidates, tool.matcher.index))
+    found = tool.candidates(doc)
+    candidates = disambiguate(doc, found)
+    kept = set(map(id, candidates))
+    doubted = {doc[c.start:c.end].text: c for c in found
+               if c.ambiguous and c.label == "GENE_OR_PROTEIN" and id(c) not in kept}
+    abbreviations, candidates = resolve(doc, candidates, doubted)
+    chosen = protein_parts(doc, longest(compose(doc, candidates, tool.matcher.index)))
 
     spans = []
     for c in chosen:

@@ -27,6 +27,7 @@ longest-match step then prefers them) or drop drug readings.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc
@@ -63,6 +64,9 @@ AMINO_ACIDS = frozenset(
     "alanine arginine asparagine aspartate cysteine glutamine glutamate glycine histidine isoleucine leucine "
     "lysine methionine phenylalanine proline serine threonine tryptophan tyrosine valine".split()
 )
+# IUPAC three-letter amino acid codes as residues are written ("Arg", "Thr", "His388"): in title
+# case they name a residue, never the gene whose symbol they spell in capitals (ARG = ABL2).
+RESIDUE_CODE = re.compile(r"^(?:Ala|Arg|Asn|Asp|Cys|Gln|Glu|Gly|His|Ile|Leu|Lys|Met|Phe|Pro|Ser|Thr|Trp|Tyr|Val)\d*$")
 MUTATION_WORDS = frozenset("codon codons residue residues position substitution substituted instead "
                            "mutation mutations polymorphism variant".split())
 RESIDUE_WINDOW = 6  # tokens around an amino acid searched for mutation words
@@ -72,6 +76,12 @@ ACTIVITY_HEADS = frozenset("activity activities effect effects efficacy properti
 EFFICACY_GRADES = frozenset("promising encouraging substantial modest potent considerable remarkable "
                             "robust strong good".split())
 GRADED_HEADS = frozenset("activity results".split())
+# Nouns that introduce the research code right after them as a compound ("the N-selective
+# inhibitor RXP407", "parent molecule RXP407", "ligand RXP407"); a cell line is never introduced so.
+CODE_INTRODUCERS = frozenset("inhibitor inhibitors antagonist antagonists agonist agonists ligand ligands "
+                             "compound compounds molecule molecules analogue analogues analog analogs "
+                             "drug drugs prodrug derivative derivatives".split())
+CELL_WORDS = frozenset("cell cells line lines xenograft xenografts clone clones strain strains".split())
 NAMING_VERBS = frozenset("named called termed designated dubbed".split())
 QUOTES = {"‘": "’", "“": "”", '"': '"', "'": "'"}
 MAX_NAME_TOKENS = 4
@@ -89,7 +99,8 @@ def compose(doc: Doc, candidates: list[Candidate], index: Mapping[str, Sequence]
     ``index`` maps lower-case lexicon terms to their entries (for names rebuilt from markup)."""
     words = [t.lower_ for t in doc]
     spaced = [bool(t.whitespace_) for t in doc]
-    out = [c for c in candidates if not _modifies_protein(c, words) and not _is_residue(c, words)]
+    out = [c for c in candidates if not _modifies_protein(c, words) and not _is_residue(c, words)
+           and not _is_residue_code(doc, c)]
     index = index or {}
     receptors = receptor_abbreviations(doc, candidates, words, spaced, index)
     members = elided_series_members(doc, candidates + receptors, words, index)
@@ -114,6 +125,11 @@ def _modifies_protein(c: Candidate, words: Sequence[str]) -> bool:
     if nxt and nxt[0] in PROTEIN_HEADS:
         return True
     return len(nxt) == 3 and nxt[0].isdigit() and nxt[1] == "-" and nxt[2] in PROTEIN_HEADS
+
+
+def _is_residue_code(doc: Doc, c: Candidate) -> bool:
+    """A title-case three-letter amino acid code ("Arg", "Thr") is a residue, not a gene symbol."""
+    return c.label == "GENE_OR_PROTEIN" and c.end - c.start == 1 and bool(RESIDUE_CODE.match(doc[c.start].text))
 
 
 def _is_residue(c: Candidate, words: Sequence[str]) -> bool:
@@ -419,7 +435,52 @@ def introduced_names(doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         if (c.label == "DRUG" and c.match == "class" and c.end < len(doc) and c.end not in taken
                 and RESEARCH_CODE.match(doc[c.end].text)):
             names.add((doc[c.end].text,))
+    # "the inhibitor RXP407", "parent molecule RXP407": an introducing noun before a research code
+    for i in range(len(doc) - 1):
+        code = doc[i + 1]
+        if (doc[i].lower_ in CODE_INTRODUCERS and i + 1 not in taken and RESEARCH_CODE.match(code.text)
+                and any(ch.isupper() for ch in code.text)
+                and (i + 2 >= len(doc) or doc[i + 2].lower_ not in CELL_WORDS)):
+            names.add((code.text,))
+    # a code the shape patterns found in one place ("compound 33RE") is that drug everywhere
+    for c in candidates:
+        if c.label == "DRUG" and c.rule == "pattern:drug" and any(ch.isdigit() for ch in doc[c.start:c.end].text):
+            names.add(tuple(t.text for t in doc[c.start:c.end]))
     texts = [t.text for t in doc] if names else []
     return [Candidate(i, i + len(name), "DRUG", " ".join(name).lower(), None, "pattern", "rule:introduced_name")
             for name in names for i in range(len(texts) - len(name) + 1)
             if tuple(texts[i:i + len(name)]) == name and not taken.intersection(range(i, i + len(name)))]
+
+
+# A protein is the document's focal protein when it has at least this many mentions and at least
+# this many times the mentions of the next gene.
+FOCAL_MIN_MENTIONS = 5
+FOCAL_MARGIN = 2.0
+
+
+def focal_protein(candidates: list[Candidate]) -> Candidate | None:
+    """The gene or protein a document is about: its most mentioned one, when it dominates."""
+    genes = [c for c in candidates if c.label == "GENE_OR_PROTEIN"]
+    counts = Counter(c.canonical for c in genes)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < FOCAL_MIN_MENTIONS:
+        return None
+    if len(ranked) == 2 and ranked[0][1] < FOCAL_MARGIN * ranked[1][1]:
+        return None
+    return next(c for c in genes if c.canonical == ranked[0][0])
+
+
+def protein_parts(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """``PROTEIN_PART`` mentions ("the N-domain", "the active site") become the document's focal
+    protein; one right before a protein name ("N-domain ACE"), or in a document without a focal
+    protein, is dropped (the name, if any, is the mention)."""
+    focal = focal_protein(chosen)
+    starts = {c.start for c in chosen if c.label == "GENE_OR_PROTEIN"}
+    out = []
+    for c in chosen:
+        if c.label != "PROTEIN_PART":
+            out.append(c)
+        elif focal is not None and c.end not in starts:
+            out.append(Candidate(c.start, c.end, focal.label, focal.canonical, focal.identifier,
+                                 "pattern", "rule:protein_part"))
+    return out

@@ -10,6 +10,8 @@ set (DRUG, GENE_OR_PROTEIN, OUTCOME, DISEASE). A row names:
   pattern in the list. The filled slot is the entity that holds the matched token;
 - ``direction``: ``effect`` (increases / decreases / no_effect) of the agent on the outcome, or
   ``interaction`` (inhibits / activates / binds …) of the agent with the target;
+- ``trigger`` (optional): the node whose negation negates the finding (a dependency pattern's
+  ``"trigger"`` node by default; for a token pattern, the index of its trigger word);
 - ``examples``: at least one ``positive`` sentence (with the finding it must give) and one
   ``negative`` sentence (where the row must give nothing); ``tests/test_relation_patterns.py``
   runs every row on its own examples.
@@ -64,6 +66,7 @@ class RelationPattern:
     interaction: str | None
     positive: tuple
     negative: tuple
+    trigger: object = "trigger"
 
     @classmethod
     def from_row(cls, row: dict) -> "RelationPattern":
@@ -92,8 +95,13 @@ class RelationPattern:
             problems.append(f"slots name nodes the pattern lacks: {set(slots.values()) - names}")
         if problems:
             raise ValueError(f"pattern {row['id']!r}: {'; '.join(problems)}")
+        trigger = row.get("trigger", "trigger")
+        if "trigger" in row and trigger not in names:
+            problems.append(f"trigger names a node the pattern lacks: {trigger!r}")
+        if problems:
+            raise ValueError(f"pattern {row['id']!r}: {'; '.join(problems)}")
         return cls(row["id"], row["label"], row["matcher"], row["pattern"], dict(slots), effect,
-                   interaction, tuple(examples["positive"]), tuple(examples["negative"]))
+                   interaction, tuple(examples["positive"]), tuple(examples["negative"]), trigger)
 
 
 def _node_names(matcher: str, pattern: list) -> set:
@@ -180,7 +188,7 @@ class RelationEngine:
         if any(span is None for span in filled.values()):
             return []
         agent_span = filled["agent"]
-        trigger = sent.doc[nodes["trigger"]] if "trigger" in nodes else agent_span.root.head
+        trigger = sent.doc[nodes[pattern.trigger]] if pattern.trigger in nodes else agent_span.root.head
         negated = _negated(trigger)
         findings = []
         for span in _coordinated(sent, agent_span):

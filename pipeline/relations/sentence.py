@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,6 +66,7 @@ DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", 
 AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
 # A percentage or a count of patients/groups ("41%", "13 out of 21 patients", "the two groups").
 RESULT_NUMBER = re.compile(r"\d\s?%|\b(?:\d+|two|three)\s+(?:out\s+of\s+\d+\s+)?(?:patients|groups|arms)\b", re.I)
+LIKEWISE_WINDOW = 6  # "in a similar range to parent molecule Y"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
 DETERMINERS = frozenset({"the", "this", "these", "that", "such"})
 # Trial measures where a larger value in the treated arm is the better outcome.
@@ -192,7 +193,11 @@ def _names_something_else(drug: Span) -> bool:
     if after and after[0] in RESPONSE_NOUNS:
         return True
     before = [t.lower_ for t in doc[max(0, drug.start - 2):drug.start]]
-    return len(before) == 2 and before[1] == "of" and before[0] in DERIVATIVE_NOUNS
+    if len(before) == 2 and before[1] == "of" and before[0] in DERIVATIVE_NOUNS:
+        return True
+    # "a phosphinic peptidomimetic ACE inhibitor": a name right before a drug class qualifies it
+    following = next((e for e in drug.sent.ents if e.start == drug.end), None)
+    return following is not None and following.label_ == "DRUG" and _is_class(following)
 
 
 def _is_comparator(drug: Span) -> bool:
@@ -577,9 +582,24 @@ def find_statements(sent: Span, antecedent: Agent | None = None,
     chains = [(sent.doc[c[0].start:c[-1].end], _chain_name(c)) for c in target_chains(genes)
               if not _not_a_target(sent.doc[c[0].start:c[-1].end])]
     findings: list[Finding] = []
-    for agent in acting:
-        findings.extend(_agent_findings(sent, agent, chains, outcomes, classes, rule_prefix))
+    for index, agent in enumerate(acting):
+        own = _agent_findings(sent, agent, chains, outcomes, classes, rule_prefix)
+        if not own and index and _likewise(agent.anchor):
+            own = [replace(f, agent=agent, rule=f"likewise+{f.rule}")
+                   for f in findings if f.agent is acting[index - 1] and f.target is not None]
+        findings.extend(own)
     return _dedupe(_specific_over_vague(findings))
+
+
+def _likewise(anchor: Span) -> bool:
+    """"… in a similar range to (parent molecule) Y", "… as well as Y": Y shares the findings of
+    the drug before it. The cue sits within a few tokens before Y, never across another drug."""
+    for token in reversed(anchor.doc[max(anchor.sent.start, anchor.start - LIKEWISE_WINDOW):anchor.start]):
+        if token.ent_type_ == "DRUG" or token.text in {";", ":"}:
+            return False
+        if has_category(token, "likewise"):
+            return True
+    return False
 
 
 def _parenthesised_after(anchor: Span, chains) -> list:
