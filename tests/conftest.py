@@ -52,3 +52,6 @@ if os.environ.get("PIPELINE_NULL_RELATIONS") == "1":
     import pipeline.relations.engine as _engine
 
     _engine.find_pattern_statements = lambda *args, **kwargs: []
+    import pipeline.relations.arms as _arms
+
+    _arms.arm_findings = lambda *args, **kwargs: []

@@ -606,3 +606,18 @@ def test_a_name_right_before_a_drug_class_qualifies_it_and_is_not_an_agent(nlp):
                    ("ACE inhibitor", "DRUG", "angiotensin-converting enzyme inhibitors")])
     names = {a.name for a in agents(sent, [e for e in sent.ents])}
     assert "peptidomimetics" not in names and "rxp407" in names
+
+
+def test_a_vague_efficacy_word_is_about_the_outcome_it_names(nlp):
+    sent = tagged(nlp, "Bupropion was effective for aiding smoking cessation in adults.",
+                  [("Bupropion", "DRUG", "bupropion"), ("effective", "OUTCOME", "anti-tumor activity"),
+                   ("smoking cessation", "OUTCOME", "smoking cessation")])
+    outcomes = {f.outcome for f in find_statements(sent)}
+    assert "smoking cessation" in outcomes and "anti-tumor activity" not in outcomes
+
+
+def test_a_vague_efficacy_word_without_an_object_stays_vague(nlp):
+    sent = tagged(nlp, "Bupropion was effective, and smoking cessation services were expanded.",
+                  [("Bupropion", "DRUG", "bupropion"), ("effective", "OUTCOME", "anti-tumor activity"),
+                   ("smoking cessation", "OUTCOME", "smoking cessation")])
+    assert "anti-tumor activity" in {f.outcome for f in find_statements(sent)}

@@ -16,11 +16,13 @@ def extract_triples(annotated) -> list[Triple]:
     Headings are not statements. The agent of a sentence is remembered within its paragraph so
     that a following sentence saying "the drug …" can refer back to it.
     """
+    from pipeline.relations.arms import arm_findings, intervention_arm
     from pipeline.relations.engine import merge_findings
     from pipeline.relations.sentence import agents, find_statements, is_hedged
 
     document = annotated.doc
     default_context = _dominant_disease(annotated)
+    arm = intervention_arm(annotated.spacy_doc)
     records = {s.start: s for s in annotated.sentences}
     triples: list[Triple] = []
     antecedent, paragraph = None, None
@@ -32,6 +34,9 @@ def extract_triples(annotated) -> list[Triple]:
             antecedent, paragraph = None, block
         record = records.get(sent.start_char)
         findings = merge_findings(find_statements(sent, antecedent=antecedent), sent)
+        if arm is not None:
+            said = {(f.agent.name, f.outcome) for f in findings}
+            findings += [f for f in arm_findings(sent, arm) if (f.agent.name, f.outcome) not in said]
         hedged, context = is_hedged(sent), _context(sent) or default_context
         for finding in findings:
             triples.append(_triple(

@@ -74,6 +74,8 @@ MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "ove
                     "ttp": "time to progression", "orr": "response rate",
                     "disease_control_rate": "disease control"}
 # Words naming efficacy in general, and the measured clinical outcomes they may paraphrase.
+EFFICACY_OBJECT_WINDOW = 5  # "effective for aiding smoking cessation"
+EFFICACY_PREPOSITIONS = frozenset({"in", "for", "at", "on"})
 VAGUE_EFFICACY = frozenset({"effective", "efficacious", "efficacy", "effectiveness"})
 CLINICAL_OUTCOMES = frozenset(MEASURE_OUTCOMES.values()) | {"survival"}
 
@@ -443,6 +445,22 @@ def _predicated_efficacy(outcome: Span) -> str | None:
     return "decreases" if any(c.lower_ in {"less", "least"} for c in word.children) else "increases"
 
 
+def _efficacy_object(outcome: Span) -> Span | None:
+    """"effective for aiding smoking cessation", "efficacy in reducing cravings": the outcome
+    named right after a vague efficacy word (through a preposition and a gerund) is what the
+    efficacy is about."""
+    doc = outcome.doc
+    window = doc[outcome.end:min(outcome.sent.end, outcome.end + EFFICACY_OBJECT_WINDOW)]
+    if not window or window[0].lower_ not in EFFICACY_PREPOSITIONS:
+        return None
+    for ent in outcome.sent.ents:
+        if ent.label_ == "OUTCOME" and window.start < ent.start <= window.end - 1:
+            if all(t.lower_ in EFFICACY_PREPOSITIONS or t.tag_ == "VBG" or t.is_stop
+                   for t in doc[window.start:ent.start]):
+                return ent
+    return None
+
+
 def _reports_a_study(sent: Span) -> bool:
     """The sentence's main verb says what was studied ("The resistance of … mTOR inhibitors is
     explored in most studies"), so the sentence states no result."""
@@ -659,6 +677,8 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
         name, confidence = canonical(outcome), 0.7 if rule == "cue" else 0.6
         if vague and len(framing) == 1:
             name, vague, rule = next(iter(framing)), False, f"{rule}+framed"
+        elif vague and (aim := _efficacy_object(outcome)) is not None:
+            name, vague, rule = canonical(aim), False, f"{rule}+object"
         findings.append(Finding(
             agent=agent, target=first[0] if first else None, target_id=first[1] if first else None,
             interaction=first[2] if first else None, outcome=name,
