@@ -231,3 +231,16 @@ def test_a_protein_part_is_the_documents_focal_protein():
 def test_a_protein_part_without_a_focal_protein_is_dropped():
     found = _found("EGFR and KRAS were sequenced. Compound 7 bound the N-domain of a kinase.")
     assert not [m for m in found if m[0] == "N-domain"]
+
+
+def test_a_drug_inside_a_later_use_of_an_abbreviated_condition_name_is_not_tagged():
+    text = ("Chemotherapy-induced peripheral neuropathy (CIPN) is a side effect of chemotherapy. "
+            "We studied the diagnosis of chemotherapy-induced peripheral neuropathy in 30 centres.")
+    drugs = [m.start for m in annotate_text(text).mentions if m.text.lower() == "chemotherapy"]
+    assert drugs == [0, text.index("of chemotherapy") + 3]  # the definition and the real use
+
+
+def test_an_abbreviated_drug_class_long_form_keeps_its_drug():
+    text = "Aromatase inhibitors (AIs) lower oestrogen. Aromatase inhibitors are given for five years."
+    drugs = [m.text for m in annotate_text(text).mentions if m.label == "DRUG"]
+    assert drugs.count("Aromatase inhibitors") == 2

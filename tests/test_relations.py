@@ -621,3 +621,13 @@ def test_a_vague_efficacy_word_without_an_object_stays_vague(nlp):
                   [("Bupropion", "DRUG", "bupropion"), ("effective", "OUTCOME", "anti-tumor activity"),
                    ("smoking cessation", "OUTCOME", "smoking cessation")])
     assert "anti-tumor activity" in {f.outcome for f in find_statements(sent)}
+
+
+def test_a_search_string_states_nothing_but_a_sentence_beside_it_does():
+    from pipeline.nlp import annotate_text
+    from pipeline.relations import extract_triples
+
+    text = ("The search used ‘‘oxaliplatin neuropathy’’ OR ‘‘cisplatin neuropathy’’ OR ‘‘bortezomib "
+            "neuropathy’’ OR ‘‘vincristine neuropathy’’.\n\nGefitinib inhibits EGFR in lung cancer cells.")
+    drugs = {t.drug for t in extract_triples(annotate_text(text))}
+    assert drugs == {"gefitinib"}

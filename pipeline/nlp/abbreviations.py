@@ -6,6 +6,7 @@ makes it the outcome; "hazard ratio (HR)" makes HR nothing at all (so the gene H
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from spacy.tokens import Doc, Span
@@ -106,3 +107,31 @@ def resolve(doc: Doc, candidates: list[Candidate],
             kept.add(Candidate(short.start, short.end, entity.label, entity.canonical,
                                entity.identifier, "abbreviation", "abbreviation"))
     return expansions, kept.remaining()
+
+
+def defined_terms(doc: Doc, candidates: list[Candidate], expansions: dict[str, str]) -> list[Candidate]:
+    """A long form the document abbreviates is one name wherever it is used again: the drug in
+    "chemotherapy-induced peripheral neuropathy (CIPN)" says what the condition is called, not
+    that the drug is given. Drug candidates inside a later use of a long form whose last word is
+    a condition (a non-drug candidate ends where it ends) are dropped; the definition itself
+    ("… neuropathy (CIPN)") keeps them."""
+    text = doc.text
+    drop: set[int] = set()
+    ends = {}
+    for index, c in enumerate(candidates):
+        ends.setdefault(doc[c.end - 1].idx + len(doc[c.end - 1]), []).append((index, c))
+    for short, long in expansions.items():
+        if len(long.split()) < 2:
+            continue
+        # "chemotherapy-induced" and "Chemotherapy Induced" are the same name
+        name = r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", long.strip()))
+        for hit in re.finditer(name, text, re.I):
+            if re.match(rf"\s*\(\s*{re.escape(short)}\s*\)", text[hit.end():]):
+                continue  # the definition
+            closing = [c for _, c in ends.get(hit.end(), []) if c.label != "DRUG"]
+            if not closing:
+                continue
+            for index, c in enumerate(candidates):
+                if c.label == "DRUG" and hit.start() <= doc[c.start].idx and doc[c.end - 1].idx < hit.end():
+                    drop.add(index)
+    return [c for index, c in enumerate(candidates) if index not in drop]

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.ids import sha256_bytes
-from pipeline.nlp.abbreviations import resolve
+from pipeline.nlp.abbreviations import defined_terms, resolve
 from pipeline.nlp.ambiguity import has_gene_context
 from pipeline.nlp.fuzzy import MIN_LENGTH, FuzzyIndex
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
@@ -141,6 +141,7 @@ def annotate(document: Document) -> AnnotatedDocument:
     doubted = {doc[c.start:c.end].text: c for c in found
                if c.ambiguous and c.label == "GENE_OR_PROTEIN" and id(c) not in kept}
     abbreviations, candidates = resolve(doc, candidates, doubted)
+    candidates = defined_terms(doc, candidates, abbreviations)
     chosen = protein_parts(doc, longest(compose(doc, candidates, tool.matcher.index)))
 
     spans = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -33,6 +34,8 @@ def extract_triples(annotated) -> list[Triple]:
         if block is not paragraph:
             antecedent, paragraph = None, block
         record = records.get(sent.start_char)
+        if is_search_query(sent.text):
+            continue
         findings = merge_findings(find_statements(sent, antecedent=antecedent), sent)
         if arm is not None:
             said = {(f.agent.name, f.outcome) for f in findings}
@@ -50,6 +53,16 @@ def extract_triples(annotated) -> list[Triple]:
     triples.extend(_table_triples(annotated, default_context))
     triples.extend(_caption_triples(annotated, default_context))
     return [part for t in triples for part in one_per_target(t)]
+
+
+BOOLEAN_OPERATOR = re.compile(r"(?<![\w-])(?:OR|AND|NOT)(?![\w-])")
+MIN_BOOLEAN_OPERATORS = 3
+
+
+def is_search_query(text: str) -> bool:
+    """A systematic review's search string ("‘‘Chemotherapy Induced Neuropathy’’ OR …") lists
+    terms; it states nothing about them."""
+    return len(BOOLEAN_OPERATOR.findall(text)) >= MIN_BOOLEAN_OPERATORS
 
 
 def one_per_target(triple: Triple) -> list[Triple]:
