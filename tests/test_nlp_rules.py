@@ -244,3 +244,15 @@ def test_an_abbreviated_drug_class_long_form_keeps_its_drug():
     text = "Aromatase inhibitors (AIs) lower oestrogen. Aromatase inhibitors are given for five years."
     drugs = [m.text for m in annotate_text(text).mentions if m.label == "DRUG"]
     assert drugs.count("Aromatase inhibitors") == 2
+
+
+def test_a_caption_knows_the_names_its_body_introduced():
+    body = annotate_text(
+        "Angiotensin-1-converting enzyme (ACE) is a zinc protease. ACE has two domains. ACE cleaves "
+        "angiotensin I. ACE is the target of captopril. ACE is also named kininase II. We designed the "
+        "N-selective inhibitor RXP407 further.")
+    caption = "Binding of RXP407 to the N-domain of ACE"
+    alone = {(m.text, m.canonical) for m in annotate_text(caption).mentions}
+    carried = {(m.text, m.canonical) for m in annotate_text(caption, context=body.context).mentions}
+    assert ("RXP407", "rxp407") not in alone and ("ACE", "ACE") not in alone
+    assert {("RXP407", "rxp407"), ("ACE", "ACE"), ("N-domain", "ACE")} <= carried

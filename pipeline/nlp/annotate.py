@@ -16,8 +16,8 @@ from pipeline.nlp.fuzzy import MIN_LENGTH, FuzzyIndex
 from pipeline.nlp.lexicon import Lexicon, load_lexicon
 from pipeline.nlp.matching import Candidate, LexiconMatcher
 from pipeline.nlp.model import load_nlp, model_name
-from pipeline.nlp.rules import compose, protein_parts
-from pipeline.nlp.types import AnnotatedDocument
+from pipeline.nlp.rules import compose, focal_protein, protein_parts
+from pipeline.nlp.types import CARRIED_RULES, AnnotatedDocument, DocumentContext
 from pipeline.records import Document, Mention, Provenance, Sentence
 
 TRIAL_CONTEXT = re.compile(r"\b(trials?|stud(?:y|ies)|phase|randomi[sz]ed|placebo)\b", re.I)
@@ -129,20 +129,24 @@ def longest(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def annotate(document: Document) -> AnnotatedDocument:
-    """Parse ``document.text``; return sentences, normalized mentions and abbreviations."""
+def annotate(document: Document, context: DocumentContext | None = None) -> AnnotatedDocument:
+    """Parse ``document.text``; return sentences, normalized mentions and abbreviations.
+
+    ``context`` is the body's (``AnnotatedDocument.context``) when annotating one of its captions
+    or table cells: the names the body defined or introduced, and its focal protein, hold there too."""
     register_extensions()
     tool = tagger()
     tool.nlp.max_length = max(tool.nlp.max_length, min(len(document.text) + 1, MAX_TEXT))
     doc = tool.nlp(document.text)
-    found = tool.candidates(doc)
+    found = tool.candidates(doc) + _context_names(doc, context)
     candidates = disambiguate(doc, found)
     kept = set(map(id, candidates))
     doubted = {doc[c.start:c.end].text: c for c in found
                if c.ambiguous and c.label == "GENE_OR_PROTEIN" and id(c) not in kept}
     abbreviations, candidates = resolve(doc, candidates, doubted)
     candidates = defined_terms(doc, candidates, abbreviations)
-    chosen = protein_parts(doc, longest(compose(doc, candidates, tool.matcher.index)))
+    focal = Candidate(0, 0, *context.focal, "pattern", "context") if context and context.focal else None
+    chosen = protein_parts(doc, longest(compose(doc, candidates, tool.matcher.index)), focal)
 
     spans = []
     for c in chosen:
@@ -164,14 +168,33 @@ def annotate(document: Document) -> AnnotatedDocument:
         )
         for c, span in zip(chosen, spans)
     ]
-    return AnnotatedDocument(document, doc, sentences, mentions, abbreviations, tool.model, tool.lexicon.version)
+    focal = focal_protein(chosen)
+    carried = DocumentContext(
+        names={doc[c.start:c.end].text: (c.label, c.canonical, c.identifier) for c in chosen if c.rule in CARRIED_RULES},
+        focal=(focal.label, focal.canonical, focal.identifier) if focal else None)
+    return AnnotatedDocument(document, doc, sentences, mentions, abbreviations, tool.model, tool.lexicon.version,
+                             carried)
 
 
-def annotate_text(text: str, doc_id: str = "snippet") -> AnnotatedDocument:
-    """Annotate a bare string (a table cell, a snippet) as a one-block document."""
+def _context_names(doc: Doc, context: DocumentContext | None) -> list[Candidate]:
+    """Candidates for the body's carried names wherever this text uses them (whole words)."""
+    if not context or not context.names:
+        return []
+    out = []
+    for surface, (label, canonical, identifier) in context.names.items():
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", doc.text):
+            span = doc.char_span(hit.start(), hit.end())
+            if span is not None:
+                out.append(Candidate(span.start, span.end, label, canonical, identifier, "pattern", "context"))
+    return out
+
+
+def annotate_text(text: str, doc_id: str = "snippet", context: DocumentContext | None = None) -> AnnotatedDocument:
+    """Annotate a bare string (a table cell, a caption, a snippet) as a one-block document, with
+    the names of the document it comes from (``context``)."""
     document = Document(doc_id=doc_id, content_hash=sha256_bytes(text.encode("utf-8")),
                         source_path="", source_type="txt", text=text)
-    return annotate(document)
+    return annotate(document, context)
 
 
 def _sentences(document: Document, doc: Doc) -> list[Sentence]:

@@ -470,11 +470,11 @@ def focal_protein(candidates: list[Candidate]) -> Candidate | None:
     return next(c for c in genes if c.canonical == ranked[0][0])
 
 
-def protein_parts(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+def protein_parts(doc: Doc, chosen: list[Candidate], focal: Candidate | None = None) -> list[Candidate]:
     """``PROTEIN_PART`` mentions ("the N-domain", "the active site") become the document's focal
-    protein; one right before a protein name ("N-domain ACE"), or in a document without a focal
-    protein, is dropped (the name, if any, is the mention)."""
-    focal = focal_protein(chosen)
+    protein (``focal``, or the one of ``chosen``); one right before a protein name ("N-domain
+    ACE"), or in a document without a focal protein, is dropped (the name, if any, is the mention)."""
+    focal = focal or focal_protein(chosen)
     starts = {c.start for c in chosen if c.label == "GENE_OR_PROTEIN"}
     out = []
     for c in chosen:

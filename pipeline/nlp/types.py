@@ -10,6 +10,21 @@ from spacy.tokens import Doc
 from pipeline.records import Document, Mention, Sentence
 
 
+# Rules whose names hold for the whole document: a symbol its definitions resolved, a code it
+# introduced or that a shape pattern found. Captions and table cells are annotated on their own,
+# so these names go with them (``DocumentContext``).
+CARRIED_RULES = frozenset({"abbreviation", "rule:introduced_name", "pattern:drug", "rule:listed_code"})
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What a document's body says about its names, for annotating its captions and table cells:
+    surface → (label, canonical, identifier), and the focal protein (label, canonical, identifier)."""
+
+    names: dict = field(default_factory=dict)
+    focal: tuple | None = None
+
+
 @dataclass
 class AnnotatedDocument:
     """A document with its parse, sentences, normalized mentions and abbreviations."""
@@ -21,6 +36,7 @@ class AnnotatedDocument:
     abbreviations: dict[str, str] = field(default_factory=dict)  # short form → long form
     model: str = ""
     lexicon_version: str = ""
+    context: DocumentContext = field(default_factory=DocumentContext)
 
 
 MAIN_AGENT_MIN = 3  # mentions

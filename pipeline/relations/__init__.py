@@ -147,7 +147,7 @@ def _table_triples(annotated, default_context) -> list[Triple]:
             text = " | ".join(cells)
             if len(text) < 10:
                 continue
-            row_doc = annotate_text(text, doc_id=annotated.doc.doc_id).spacy_doc
+            row_doc = annotate_text(text, doc_id=annotated.doc.doc_id, context=annotated.context).spacy_doc
             span = row_doc[:]
             for finding in find_statements(span, primary_hint=_name_cell_drug(cells, row_doc)):
                 triple = _triple(annotated.doc.doc_id, finding, text, is_hedged(span),
@@ -167,7 +167,7 @@ def _caption_triples(annotated, default_context) -> list[Triple]:
 
     triples = []
     for caption in annotated.doc.captions:
-        caption_doc = annotate_text(caption.text, doc_id=annotated.doc.doc_id).spacy_doc
+        caption_doc = annotate_text(caption.text, doc_id=annotated.doc.doc_id, context=annotated.context).spacy_doc
         for sent in caption_doc.sents:
             for finding in find_statements(sent):
                 triple = _triple(annotated.doc.doc_id, finding, sent.text.strip(), is_hedged(sent),

@@ -171,11 +171,12 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     document = annotated.doc
     disabled = disabled_abbreviations(getattr(annotated, "abbreviations", {}) or {})
     records = text_stats(document.doc_id, document.blocks, annotated.sentences, annotated.mentions, disabled)
-    cell_annotator = annotate_cell or _nlp_cell_annotator()
+    context = getattr(annotated, "context", None)  # the body's names hold in its cells and captions
+    cell_annotator = annotate_cell or _nlp_cell_annotator(context)
     agents = {m.text.lower(): m.canonical for m in annotated.mentions if m.label == "DRUG"}
     for table in document.tables:
         records.extend(table_stats(table, document.doc_id, cell_annotator, disabled, agents))
-    records.extend(caption_stats(document, disabled))
+    records.extend(caption_stats(document, disabled, context))
     records = _with_document_agent(records, annotated.mentions)
     # Provenance: which NLP model found the mentions these records rest on.
     model = getattr(annotated, "model", None) or None
@@ -192,7 +193,7 @@ def _with_document_agent(records: list[TrialStat], mentions: list[Mention]) -> l
             for r in records]
 
 
-def caption_stats(document, disabled: frozenset[str] = frozenset()) -> list[TrialStat]:  # noqa: ANN001
+def caption_stats(document, disabled: frozenset[str] = frozenset(), context=None) -> list[TrialStat]:  # noqa: ANN001
     """Statistics stated in figure and table captions, read like body sentences
     (``source: "caption"``, the caption label as ``table_id``)."""
     if not document.captions:
@@ -201,7 +202,7 @@ def caption_stats(document, disabled: frozenset[str] = frozenset()) -> list[Tria
 
     records = []
     for caption in document.captions:
-        ann = annotate_text(caption.text, doc_id=document.doc_id)
+        ann = annotate_text(caption.text, doc_id=document.doc_id, context=context)
         for record in text_stats(document.doc_id, ann.doc.blocks, ann.sentences, ann.mentions, disabled):
             records.append(record.model_copy(update={
                 "source": "caption", "table_id": caption.label, "page": caption.page,
@@ -209,14 +210,14 @@ def caption_stats(document, disabled: frozenset[str] = frozenset()) -> list[Tria
     return records
 
 
-def _nlp_cell_annotator() -> CellAnnotator:
+def _nlp_cell_annotator(context=None) -> CellAnnotator:  # noqa: ANN001
     from pipeline.nlp import annotate_text  # lazily: loading the model is slow
 
     cache: dict[str, list[Mention]] = {}
 
     def annotate(text: str) -> list[Mention]:
         if text not in cache:
-            cache[text] = annotate_text(text).mentions
+            cache[text] = annotate_text(text, context=context).mentions
         return cache[text]
 
     return annotate
