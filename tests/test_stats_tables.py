@@ -144,3 +144,33 @@ def test_arm_named_by_the_head_words_of_a_document_agent_and_baseline_tables_ski
     assert table_stats(Table(table_id="t", rows=rows), "d", fake_annotate)[0].drug is None
     baseline = Table(table_id="t1", caption="Table 1 Baseline characteristics of participants", rows=rows)
     assert table_stats(baseline, "d", fake_annotate, agents=agents) == []
+
+
+@pytest.mark.parametrize("pattern", __import__("pipeline.stats.tables", fromlist=["cell_patterns"]).cell_patterns(),
+                         ids=lambda p: p.id)
+def test_every_cell_pattern_reads_its_positive_only(pattern):
+    from pipeline.stats.tables import pattern_values
+
+    assert pattern_values(pattern.positive, pattern)
+    assert not pattern_values(pattern.negative, pattern)
+
+
+STRATIFIED = [["", "Study type (CONSORT/STROBE)", "Main cancer class", "Severity (count by grade if given)"],
+              ["Drugamab: 72.3% (95% CI = 59.7–86.8)", "", "", ""],
+              ["Smith (2007)", "Prospective cohort (19/22)", "Colorectal", "Grade I (6/16) Grade II (8/16)"],
+              ["Cytoxine: 42.2% (95% CI = 21.3–63.1)", "", "", ""],
+              ["Jones (1995)", "RCT", "Gastrointestinal", "NR"]]
+
+
+def test_a_group_label_row_gives_its_estimate_and_its_agent_to_the_rows_below():
+    records = table_stats(Table(table_id="t3", rows=STRATIFIED), "d", fake_annotate)
+    found = [(r.drug, r.measure, r.value, r.n, r.ci_low, r.ci_high, r.row) for r in records]
+    assert found == [("drugamab", "event_rate", 72.3, None, 59.7, 86.8, 1),
+                     ("drugamab", "event_rate", 6.0, 16, None, None, 2),
+                     ("drugamab", "event_rate", 8.0, 16, None, None, 2),
+                     ("cytoxine", "event_rate", 42.2, None, 21.3, 63.1, 3)]
+
+
+def test_counts_are_read_only_in_a_column_whose_header_says_it_holds_counts():
+    rows = [[c if i != 3 else "Main findings" for i, c in enumerate(STRATIFIED[0])]] + STRATIFIED[2:3]
+    assert table_stats(Table(table_id="t3", rows=rows), "d", fake_annotate) == []

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from pipeline.nlp.lexicon import is_specific_disease
 from pipeline.records import Mention, Table, TrialStat
@@ -23,6 +25,53 @@ from pipeline.stats.vocabulary import (
 
 # Cell → its entity mentions (DRUG, DISEASE, TRIAL); offsets into the cell text.
 CellAnnotator = Callable[[str], list[Mention]]
+
+CELLS_PATH = Path(__file__).with_name("patterns") / "cells.tsv"
+
+
+@dataclass(frozen=True)
+class CellPattern:
+    """One row of ``patterns/cells.tsv``: a statistic written in a cell without a measure name."""
+
+    id: str
+    measure: str
+    header: re.Pattern | None
+    regex: re.Pattern
+    positive: str
+    negative: str
+
+
+@lru_cache(maxsize=1)
+def cell_patterns() -> tuple[CellPattern, ...]:
+    lines = [line for line in CELLS_PATH.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")][1:]
+    rows = [line.split("\t") for line in lines]
+    return tuple(CellPattern(i, m, re.compile(h) if h else None, re.compile(p), pos, neg)
+                 for i, m, h, p, pos, neg in rows)
+
+
+def _number(match: re.Match, name: str) -> float | None:
+    value = match.groupdict().get(name)
+    return float(value) if value is not None else None
+
+
+def pattern_values(text: str, pattern: CellPattern) -> list[dict]:
+    """The statistics ``pattern`` reads in ``text``: measure, value, n, ci_low, ci_high."""
+    out = []
+    for hit in pattern.regex.finditer(text):
+        n = hit.groupdict().get("n")
+        out.append(dict(measure=pattern.measure, value=_number(hit, "value"), n=int(n) if n else None,
+                        ci_low=_number(hit, "lo"), ci_high=_number(hit, "hi")))
+    return out
+
+
+def _group_label(row: list[str]) -> str | None:
+    """A row whose only text is its first cell, in a table of three or more columns, labels the
+    rows below it ("Oxaliplatin: 72.3% (95% CI = 59.7–86.8)")."""
+    if len(row) < 3 or not row[0].strip() or any(cell.strip() for cell in row[1:]):
+        return None
+    return row[0].strip()
+
 
 _EMPTY = re.compile(r"(?i)^\s*(?:-+|\u2013|\u2014|n\.?a\.?|n/?a|ns|nr?/?e|none|)\s*$")
 _NOT_REACHED = re.compile(r"(?i)\b(?:not\s+reached|NR)\b")
@@ -164,11 +213,27 @@ def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: fr
     if layout is not None:  # a two-arm results table of a randomised trial
         return arm_table_stats(table, headers, layout, doc_id, annotate, agents)
     columns = map_columns(headers, disabled)
-    if not columns.measures and not columns.free_text:
-        return []
     records: list[TrialStat] = []
     first = max(table.header_rows, 1)
+    counted = {i: p for p in cell_patterns() if p.header is not None
+               for i, header in enumerate(headers)
+               if i not in columns.measures and i not in columns.free_text and p.header.search(header)}
+    label_patterns = [p for p in cell_patterns() if p.id.startswith("label")]
+    group: tuple[str | None, list[str]] = (None, [])
     for row_index, row in enumerate(table.rows[first:], start=first):
+        label = _group_label(row)
+        if label is not None:
+            # The label's agents go to the rows below it; its own estimate is the group's.
+            drugs = _mentions(annotate, label, "DRUG")
+            group = (drugs[0] if drugs else None, drugs[1:])
+            records.extend(
+                TrialStat(doc=doc_id, drug=group[0], combined_with=group[1], source="table", evidence=label,
+                          page=table.page, table_id=table.table_id, row=row_index, column=0,
+                          rule=f"table:{p.id}", **values)
+                for p in label_patterns for values in pattern_values(label, p))
+            continue
+        if not columns.measures and not columns.free_text and not counted:
+            continue
         results = [(i, m) for i, m in columns.measures.items() if i < len(row)]
         texts = [i for i in columns.free_text if i < len(row)]
         values = [
@@ -179,9 +244,12 @@ def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: fr
             (f.measure, f.value, f.unit, f"table:{headers[i]}", i)
             for i in texts for part in _parts(row[i]) for f in parse_sentence(part, disabled)
         ]
-        if not values:
+        counts = [(i, values) for i, p in counted.items() if i < len(row) for values in pattern_values(row[i], p)]
+        if not values and not counts:
             continue
         drug, combined = _row_drugs(row, columns, annotate)
+        if drug is None:
+            drug, combined = group
         context = dict(
             doc=doc_id, study=_row_study(row, columns, annotate),
             phase=parse_phase(" ".join([_cell(row, columns, "phase"), _cell(row, columns, "study")]) ),
@@ -194,5 +262,10 @@ def table_stats(table: Table, doc_id: str, annotate: CellAnnotator, disabled: fr
         records.extend(
             TrialStat(**context, measure=name, value=value, unit=unit, rule=rule, column=column)
             for name, value, unit, rule, column in values
+        )
+        records.extend(
+            TrialStat(**{**context, "n": found.pop("n") or context["n"]}, **found, rule=f"table:{counted[i].id}",
+                      column=i)
+            for i, found in counts
         )
     return records
