@@ -111,6 +111,11 @@ def intervention_arm(doc) -> Arm | None:
     return None
 
 
+def names_arm(text: str, arm: Arm) -> bool:
+    """The text names the intervention arm by name ("the physical activity group")."""
+    return any(re.search(rf"\b{re.escape(stem)}{ARM_AFTER}", text, re.I) for stem in arm.stems)
+
+
 def arm_anchor(sent: Span, arm: Arm) -> Span | None:
     """Where the sentence names the intervention arm: by name before "group"/"arm"/"compared
     with control", or generically ("between the two groups", "the intervention")."""

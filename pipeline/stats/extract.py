@@ -177,10 +177,29 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
     for table in document.tables:
         records.extend(table_stats(table, document.doc_id, cell_annotator, disabled, agents))
     records.extend(caption_stats(document, disabled, context))
+    records = _with_trial_arm(records, getattr(annotated, "spacy_doc", None))
     records = _with_document_agent(records, annotated.mentions)
     # Provenance: which NLP model found the mentions these records rest on.
     model = getattr(annotated, "model", None) or None
     return [r.model_copy(update={"model": model}) for r in records]
+
+
+def _with_trial_arm(records: list[TrialStat], spacy_doc) -> list[TrialStat]:  # noqa: ANN001
+    """A result sentence that names the trial's intervention arm ("8% in the physical activity
+    group and 6% in the control group") is that arm's, unless the sentence names the record's own
+    drug; a result with no agent at all is the arm's too (``relations.arms``; rule ``+arm``)."""
+    from pipeline.relations.arms import intervention_arm, names_arm
+
+    arm = intervention_arm(spacy_doc) if spacy_doc is not None else None
+    if arm is None:
+        return records
+    out = []
+    for r in records:
+        own = r.drug is not None and r.drug.lower() in r.evidence.lower()
+        if r.source == "text" and not own and (r.drug is None or names_arm(r.evidence, arm)):
+            r = r.model_copy(update={"drug": arm.name, "combined_with": [], "rule": f"{r.rule}+arm"})
+        out.append(r)
+    return out
 
 
 def _with_document_agent(records: list[TrialStat], mentions: list[Mention]) -> list[TrialStat]:
