@@ -174,3 +174,21 @@ def test_a_group_label_row_gives_its_estimate_and_its_agent_to_the_rows_below():
 def test_counts_are_read_only_in_a_column_whose_header_says_it_holds_counts():
     rows = [[c if i != 3 else "Main findings" for i, c in enumerate(STRATIFIED[0])]] + STRATIFIED[2:3]
     assert table_stats(Table(table_id="t3", rows=rows), "d", fake_annotate) == []
+
+
+def test_arm_cells_give_means_not_their_sd_and_skip_the_arm_size():
+    from pipeline.stats.arms import arm_value
+
+    assert arm_value("80.7 (14.9)") == (80.7, None)      # mean (SD)
+    assert arm_value("30 (8)") == (8.0, "%")              # count (percent)
+    assert arm_value("6/383 (2)") == (2.0, "%")
+    assert arm_value("n=354, 3132.4 (581.7)") == (3132.4, None)
+
+
+def test_a_mean_row_or_a_negative_estimate_under_a_ratio_header_is_a_mean_difference():
+    rows = [["Outcomes", "Drugamab group (n=384)", "Control group (n=391)", "Odds ratio (95% CI)"],
+            ["Caesarean delivery", "76/357 (21)", "103/359 (29)", "0.67 (0.48 to 0.95)"],
+            ["Mean (SD) birth weight (g)", "n=354, 3132.4 (581.7)", "n=359, 3146.8 (640.0)", "−14.50 (−104.52 to 75.52)"]]
+    estimates = [(r.measure, r.value) for r in table_stats(Table(table_id="t6", rows=rows), "d", fake_annotate)
+                 if r.rule.startswith("table:arms:")]
+    assert estimates == [("or", 0.67), ("mean_difference", -14.5)]

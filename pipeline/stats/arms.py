@@ -30,6 +30,12 @@ _COUNT_PERCENT = re.compile(rf"^\s*({NUMBER})(?:\s*/\s*{NUMBER})?\s*\(\s*({NUMBE
 BASELINE_CAPTION = re.compile(r"(?i)\b(?:baseline|characteristics|demographic)")
 ARM_WORDS = re.compile(r"(?i)\b(?:group|arm)s?\b|\(\s*n\s*=[^)]*\)|[*†‡§¶]+")
 _PERCENT = re.compile(rf"({NUMBER})\s*%")
+_ARM_SIZE = re.compile(r"(?i)^n\s*=\s*\d[\d,]*\s*[,;]\s*")
+# A row of means: its between-arm estimate is a difference even under a ratio header (BMJ-style
+# tables give mean differences for continuous rows in the "Odds ratio" column); so is any
+# negative estimate, which no ratio can be.
+MEAN_ROW = re.compile(r"(?i)^\W*(?:mean|average)\b")
+RATIOS = frozenset({"or", "rr", "hr"})
 _N_MEDIAN = re.compile(rf"^\s*({NUMBER})\s*,\s*({NUMBER})\s*\(")
 _ESTIMATE = re.compile(rf"^\s*({NUMBER})\s*[(\[]\s*({NUMBER})\s*(?:to|[-\u2013\u2014,])\s*({NUMBER})\s*[)\]]")
 
@@ -65,10 +71,11 @@ def arm_layout(headers: list[str]) -> ArmLayout | None:
 def arm_value(cell: str) -> tuple[float | None, str | None]:
     """An arm's value: the percentage of "n (%)", a stated %, the median of "n, median (range)",
     else the first number."""
-    cell = cell.strip()
+    cell = _ARM_SIZE.sub("", cell.strip())  # "n=354, 3132.4 (581.7)": the arm's size, then its mean
     if m := _COUNT_PERCENT.match(cell):
         count, share = parse_number(m.group(1)), parse_number(m.group(2))
-        if share <= 100 and (count >= share or "%" in cell):
+        # a count is whole: "80.7 (14.9)" is a mean (SD), not 14.9 %
+        if share <= 100 and count == int(count) and (count >= share or "%" in cell):
             return share, "%"
     if m := _PERCENT.search(cell):
         return parse_number(m.group(1)), "%"
@@ -110,6 +117,8 @@ def arm_table_stats(table: Table, headers: list[str], layout: ArmLayout, doc_id:
             if not m:
                 continue
             estimate, low, high = (parse_number(g) for g in m.groups())
+            if measure in RATIOS and (estimate < 0 or low < 0 or MEAN_ROW.match(cells[0])):
+                measure = "mean_difference"
             fields = {"hr": estimate} if measure == "hr" else {"value": estimate}
             records.append(TrialStat(**base, measure=measure, ci_low=low, ci_high=high, column=column,
                                      rule=f"table:arms:{measure}", **fields))
