@@ -606,6 +606,8 @@ def test_a_name_right_before_a_drug_class_qualifies_it_and_is_not_an_agent(nlp):
                    ("ACE inhibitor", "DRUG", "angiotensin-converting enzyme inhibitors")])
     names = {a.name for a in agents(sent, [e for e in sent.ents])}
     assert "peptidomimetics" not in names and "rxp407" in names
+    # the class is apposed to the named drug, not to its own qualifier: RXP407 inhibits ACE
+    assert {(f.agent.name, f.target) for f in find_statements(sent)} == {("rxp407", "ACE")}
 
 
 def test_a_vague_efficacy_word_is_about_the_outcome_it_names(nlp):

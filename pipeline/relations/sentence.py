@@ -651,7 +651,7 @@ def _agent_findings(sent, agent: Agent, chains, outcomes, classes, rule_prefix) 
             targets.append((name, chain_id, cue[0], cue[1], "cue"))
     if not targets:
         cls = agent.anchor if agent.is_class else _apposed(agent.anchor, classes)
-        named = [d for d in sent.ents if d.label_ == "DRUG" and not _is_class(d)]
+        named = [d for d in sent.ents if d.label_ == "DRUG" and not _is_class(d) and not _names_something_else(d)]
         nearest = _apposed(cls, named) if cls is not None and not agent.is_class else None
         if nearest is not None and nearest.start != agent.anchor.start:
             cls = None  # "rapamycin and MEK1/2 inhibitor, PD98059": the class describes PD98059
