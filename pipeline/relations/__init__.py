@@ -156,7 +156,34 @@ def _table_triples(annotated, default_context) -> list[Triple]:
                 triples.append(triple.model_copy(update={
                     "rule": f"table:{finding.rule}", "source": "table", "table_id": table.table_id,
                     "row": row_index}))
+        triples.extend(_role_triples(annotated, table, default_context, triples))
     return triples
+
+
+def _role_triples(annotated, table, default_context, said: list[Triple]) -> list[Triple]:
+    """Findings stated by a column's header (``relations.tables``), where the row's own text
+    gave no finding of that drug and target."""
+    from functools import lru_cache as cache
+
+    from pipeline.nlp import annotate_text
+    from pipeline.relations.tables import role_findings
+
+    @cache(maxsize=None)
+    def annotate(text: str):
+        return annotate_text(text, doc_id=annotated.doc.doc_id, context=annotated.context)
+
+    known = {(t.table_id, t.row, t.drug, t.target) for t in said}
+    out = []
+    for row_index, findings in role_findings(table, annotate, annotated.context.focal):
+        text = " | ".join(c.strip() for c in table.rows[row_index] if c and c.strip())
+        for finding in findings:
+            if (table.table_id, row_index, finding.agent.name, finding.target) in known:
+                continue
+            triple = _triple(annotated.doc.doc_id, finding, text, False, default_context, table.section,
+                             table.page, None, None, annotated)
+            out.append(triple.model_copy(update={"source": "table", "table_id": table.table_id,
+                                                 "row": row_index}))
+    return out
 
 
 def _caption_triples(annotated, default_context) -> list[Triple]:
