@@ -256,3 +256,10 @@ def test_a_caption_knows_the_names_its_body_introduced():
     carried = {(m.text, m.canonical) for m in annotate_text(caption, context=body.context).mentions}
     assert ("RXP407", "rxp407") not in alone and ("ACE", "ACE") not in alone
     assert {("RXP407", "rxp407"), ("ACE", "ACE"), ("N-domain", "ACE")} <= carried
+
+
+def test_pharmacological_inhibition_of_a_gene_is_that_genes_inhibitors_as_an_agent():
+    found = _found("Pharmacologic and genetic inhibition of the Notch signalling reduced tumour formation.")
+    assert ("Pharmacologic and genetic inhibition of the Notch", "DRUG", "notch inhibitor") in found
+    assert not [m for m in _found("Genetic inhibition of the Notch signalling reduced tumour formation.")
+                if m[1] == "DRUG"]

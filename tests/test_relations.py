@@ -633,3 +633,9 @@ def test_a_search_string_states_nothing_but_a_sentence_beside_it_does():
             "neuropathy’’ OR ‘‘vincristine neuropathy’’.\n\nGefitinib inhibits EGFR in lung cancer cells.")
     drugs = {t.drug for t in extract_triples(annotate_text(text))}
     assert drugs == {"gefitinib"}
+
+
+def test_a_class_named_by_a_gene_synonym_carries_that_gene_as_target(nlp):
+    sent = tagged(nlp, "Letrozole, an aromatase inhibitor, reduced oestrogen levels.",
+                  [("Letrozole", "DRUG", "letrozole"), ("aromatase inhibitor", "DRUG", "aromatase inhibitors")])
+    assert {(f.agent.name, f.target) for f in find_statements(sent)} == {("letrozole", "CYP19A1")}

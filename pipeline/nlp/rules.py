@@ -38,6 +38,8 @@ from pipeline.nlp.matching import Candidate
 CLASS_HEADS = {"inhibitor": "inhibitor", "inhibitors": "inhibitor", "antagonist": "antagonist",
                "antagonists": "antagonist", "blocker": "blocker", "blockers": "blocker"}
 GENE_JOINERS = frozenset({"/", "-"})
+BLOCKING_NOUNS = frozenset({"inhibition", "blockade"})
+PHARMACOLOGIC = frozenset({"pharmacologic", "pharmacological", "chemical", "small-molecule"})
 KINASE_WORDS = frozenset({"kinase", "kinases"})
 MUTATION = re.compile(r"^[a-z]\d{1,4}[a-z*]$")  # lower-cased point mutation: "g12c", "v600e"
 # Tokens naming one member of a compound series: letters, roman numerals, "Rg3", "A1".
@@ -163,6 +165,16 @@ def gene_classes(doc: Doc, candidates: list[Candidate], words: Sequence[str]) ->
             start, end = index, chain[-1].end
         name = "/".join(g.canonical.lower() for g in chain)
         out.append(Candidate(start, end, "DRUG", f"{name} {head}", None, "class", "rule:gene_class"))
+    # "pharmacological inhibition of Notch", "pharmacologic and genetic blockade of the receptor":
+    # the drugs that inhibit the gene, as an agent
+    for index in (i for i, w in enumerate(words) if w in BLOCKING_NOUNS):
+        start = next((j for j in (index - 1, index - 3) if j >= 0 and words[j] in PHARMACOLOGIC
+                      and (j == index - 1 or words[index - 2] in {"and", "or"})), None)
+        chain = _chain_after_of(genes_at, words, index) if start is not None else []
+        if chain:
+            name = "/".join(g.canonical.lower() for g in chain)
+            out.append(Candidate(start, chain[-1].end, "DRUG", f"{name} inhibitor", None, "class",
+                                 "rule:gene_class"))
     return out
 
 

@@ -137,9 +137,23 @@ def gene_symbols() -> dict[str, str]:
     return {e.canonical.lower(): e.canonical for e in load_lexicon().entries if e.label == "GENE_OR_PROTEIN"}
 
 
+@lru_cache(maxsize=1)
+def gene_names() -> dict[str, str]:
+    """Lower-case gene/family name or synonym → its canonical spelling ("aromatase" → CYP19A1,
+    "estrogen receptor" → ESR1), for a class named after its target in words."""
+    from pipeline.nlp.lexicon import load_lexicon
+
+    names: dict[str, str] = {}
+    for entry in load_lexicon().entries:
+        if entry.label == "GENE_OR_PROTEIN":
+            names.setdefault(entry.term.lower(), entry.canonical)
+    return names
+
+
 def class_target(span: Span) -> str | None:
-    """The target a class name states: a listed class ("rapalogs" → MTOR) or a class the NER
-    composed from gene names ("cxcr4 antagonist" → CXCR4, "mek/erk inhibitor" → MEK/ERK)."""
+    """The target a class name states: a listed class ("rapalogs" → MTOR), a class the NER
+    composed from gene names ("cxcr4 antagonist" → CXCR4, "mek/erk inhibitor" → MEK/ERK), or a
+    class named by a gene synonym ("aromatase inhibitors" → CYP19A1)."""
     name = canonical(span)
     if name in class_targets():
         return class_targets()[name]
@@ -148,7 +162,7 @@ def class_target(span: Span) -> str | None:
     for form in (name, span.text.lower()):
         genes, _, head = form.rpartition(" ")
         if head.removesuffix("s") in GENE_CLASS_HEADS and genes:
-            symbols = [gene_symbols().get(part) for part in genes.split("/")]
+            symbols = [gene_symbols().get(part) or gene_names().get(part) for part in genes.split("/")]
             if all(symbols):
                 return "/".join(symbols)
     return None
