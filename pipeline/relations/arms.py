@@ -26,6 +26,7 @@ from pathlib import Path
 
 from spacy.tokens import Span
 
+from pipeline.relations.cues import word_list
 from pipeline.stats.vocabulary import CONTROLS
 
 COMPARISONS_PATH = Path(__file__).with_name("patterns") / "comparisons.tsv"
@@ -52,7 +53,7 @@ NOT_COMPARED = re.compile(r"\b(?:groups?|arms?|women|men|participants|patients|c
 # Comparisons of how the trial ran, not of what the intervention did (CONSORT items 13–15).
 METHODOLOGICAL = re.compile(r"\b(?:baseline|follow[- ]?up|attendance|adherence|compliance|retention|"
                             r"response rate of the questionnaire)\b", re.I)
-DIFFERENCE_IN = frozenset({"difference", "differences", "change", "changes"})
+DIFFERENCE_IN = word_list("difference_in")  # "no difference in X": X is compared
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The relation cue lexicon (``patterns/cues.tsv``) and questions asked of tokens against it."""
+"""The relation cue lexicon (``patterns/cues.tsv``) and questions asked of tokens against it, and
+the rules' word lists (``patterns/words.tsv``, ``patterns/measure_outcomes.tsv``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from spacy.tokens import Token
 
 CUES_PATH = Path(__file__).with_name("patterns") / "cues.tsv"
+WORDS_PATH = Path(__file__).with_name("patterns") / "words.tsv"
+MEASURE_OUTCOMES_PATH = Path(__file__).with_name("patterns") / "measure_outcomes.tsv"
 
 TARGET_INTERACTIONS = {
     "target_inhibits": "inhibits",
@@ -31,6 +34,53 @@ def cue_lexicon() -> dict[str, frozenset[str]]:
         for row in csv.DictReader(rows, delimiter="\t"):
             categories[row["cue"]].add(row["category"])
     return {cue: frozenset(cats) for cue, cats in categories.items()}
+
+
+def _tsv_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The rows of a tab-separated pattern file (no quoting; ``#`` lines and blank lines skipped),
+    each cut to ``columns``, which must begin its header line; a missing trailing cell is ""."""
+    lines = [line.rstrip("\r\n") for line in path.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line.strip() and not line.startswith("#")]
+    header = tuple(lines[0].split("\t")) if lines else ()
+    if header[:len(columns)] != columns:
+        raise ValueError(f"{path.name}: header {header} does not begin with {columns}")
+    rows = []
+    for line in lines[1:]:
+        cells = line.split("\t") + [""] * len(header)
+        rows.append(tuple(cells[:len(columns)]))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, tuple[str, ...]]:
+    """List name → its words in file order (``patterns/words.tsv``)."""
+    lists: dict[str, list[str]] = defaultdict(list)
+    for name, word in _tsv_rows(WORDS_PATH, ("list", "word")):
+        if not name or not word:
+            raise ValueError(f"{WORDS_PATH.name}: row without a list name or a word: {name!r} {word!r}")
+        lists[name].append(word)
+    return {name: tuple(words) for name, words in lists.items()}
+
+
+@lru_cache(maxsize=None)
+def word_tuple(name: str) -> tuple[str, ...]:
+    """The words of list ``name`` in file order, for lists whose order matters (``str.endswith``)."""
+    lists = _word_lists()
+    if name not in lists:
+        raise ValueError(f"unknown word list {name!r} (not in {WORDS_PATH.name}; known: {', '.join(sorted(lists))})")
+    return lists[name]
+
+
+@lru_cache(maxsize=None)
+def word_list(name: str) -> frozenset[str]:
+    """The words of list ``name`` in ``patterns/words.tsv``; ValueError naming it if there is none."""
+    return frozenset(word_tuple(name))
+
+
+@lru_cache(maxsize=1)
+def measure_outcomes() -> dict[str, str]:
+    """Trial-statistic measure → the outcome it measures (``patterns/measure_outcomes.tsv``)."""
+    return {measure: outcome for measure, outcome in _tsv_rows(MEASURE_OUTCOMES_PATH, ("measure", "outcome"))}
 
 
 def _forms(token: Token) -> tuple[str, ...]:

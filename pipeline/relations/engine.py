@@ -38,6 +38,7 @@ from spacy.language import Language
 from spacy.matcher import DependencyMatcher, Matcher
 from spacy.tokens import Doc, Span
 
+from pipeline.relations.cues import word_list
 from pipeline.relations.sentence import Agent, Finding, canonical, class_target, identifier
 
 PATTERNS_PATH = Path(__file__).with_name("patterns") / "relations.jsonl"
@@ -48,8 +49,8 @@ ROLES = frozenset({"agent", "target", "outcome"})
 EFFECTS = frozenset({"increases", "decreases", "no_effect"})
 INTERACTIONS = frozenset({"inhibits", "activates", "binds", "degrades", "modulates"})
 MATCHERS = frozenset({"dependency", "token"})
-NEGATORS = frozenset({"not", "no", "never", "n't", "neither", "nor"})
-NEGATING_HEADS = frozenset({"fail", "lack"})  # "X failed to protect against Y"
+NEGATORS = word_list("negators")
+NEGATING_HEADS = word_list("negating_heads")  # "X failed to protect against Y"
 CONFIDENCE = 0.6
 
 

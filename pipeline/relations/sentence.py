@@ -27,57 +27,49 @@ from pathlib import Path
 from spacy.tokens import Span
 
 from pipeline.nlp.rules import EFFICACY_GRADES
-from pipeline.relations.cues import categories, effect_of, has_category, interaction_of
+from pipeline.relations.cues import (categories, effect_of, has_category, interaction_of, measure_outcomes,
+                                     word_list, word_tuple)
 
 CLASS_TARGETS_PATH = Path(__file__).with_name("patterns") / "class_targets.tsv"
 MAX_WINDOW = 30  # tokens between a drug and what it acts on
 BACKWARD_WINDOW = 12  # tokens from a gene back to the drug marked as its agent ("inhibition of mTOR by X")
 LOOKBEHIND = 4  # tokens before the pair searched for a cue ("inhibition of Y by X")
 APPOSITION_WINDOW = 8  # tokens between a named drug and a class naming its target
-GENE_CLASS_HEADS = frozenset({"inhibitor", "antagonist", "blocker"})  # heads of "<gene> inhibitor" classes
-EFFICACY_ADJECTIVES = frozenset({"effective", "efficacious"})
-COPULAS = frozenset({"be", "appear", "prove", "seem", "become"})
-ARTICLES = frozenset({"a", "an", "the"})
-# "X's activity is enhanced by Y": Y is given with X.
-ENHANCERS = frozenset({"enhanced", "augmented", "potentiated", "strengthened", "boosted"})
-# "<drug>-resistant cells": the drug qualifies the noun, it does not act in the sentence.
-NON_AGENT_SUFFIXES = frozenset({"resistant", "sensitive", "insensitive", "refractory", "naive", "naïve",
-                                "derived", "like", "free", "binding"})
-BENEFIT_WORDS = frozenset({"benefit", "benefits"})
-HARM_GRADES = frozenset("high severe intolerable significant considerable serious unacceptable substantial "
-                        "marked".split())  # "intolerable toxicity": harm shown
-# Last words of drug-class names (the drug lexicon's MeSH classes carry no class flag).
-CLASS_HEAD_WORDS = frozenset("agents inhibitors antagonists agonists analogs analogues anthracyclines taxanes taxoids "
-                             "antibiotics alkaloids drugs blockers modulators antimetabolites".split())
-COMPOSITION_WORDS = frozenset({"comprising", "consisting", "composed", "comprises", "consists"})
-ASSAY_VERBS = frozenset({"determined", "measured", "assessed", "detected", "evaluated", "quantified",
-                         "visualized", "monitored"})
+# Word lists: patterns/words.tsv says what each is for (MEASURE_OUTCOMES: measure_outcomes.tsv).
+GENE_CLASS_HEADS = word_list("gene_class_heads")
+EFFICACY_ADJECTIVES = word_list("efficacy_adjectives")
+COPULAS = word_list("copulas")
+ARTICLES = word_list("articles")
+ENHANCERS = word_list("enhancers")
+NON_AGENT_SUFFIXES = word_list("non_agent_suffixes")
+BENEFIT_WORDS = word_list("benefit_words")
+HARM_GRADES = word_list("harm_grades")
+CLASS_HEAD_WORDS = word_list("class_head_words")
+COMPOSITION_WORDS = word_list("composition_words")
+ASSAY_VERBS = word_list("assay_verbs")
 ASSAY_WINDOW = 4  # "as determined by cleaved caspase 3"
-CELL_STATES = frozenset("activated stimulated treated deficient expressing overexpressing positive negative null "
-                        "knockout transfected".split())
-CO_TREATMENT_VERBS = frozenset({"treated", "cotreated", "co-treated", "given", "receiving", "received"})
+CELL_STATES = word_list("cell_states")
+CO_TREATMENT_VERBS = word_list("co_treatment_verbs")
 CO_TREATMENT_WINDOW = 5  # "treated with increasing doses of X"
-THERAPY_HEADS = ("therapy", "therapies", "treatment", "treatments")
-INDUCED_BY = frozenset({"induced", "mediated", "triggered", "evoked"})
-RESPONSE_NOUNS = frozenset({"resistance", "sensitivity", "insensitivity", "refractoriness"})  # "X resistance"
+THERAPY_HEADS = word_tuple("therapy_heads")  # a tuple: used with str.endswith
+INDUCED_BY = word_list("induced_by")
+RESPONSE_NOUNS = word_list("response_nouns")  # "X resistance"
 # "resistant to X", "tolerance to X": X is what is resisted.
-RESISTANCE_WORDS = RESPONSE_NOUNS | {"resistant", "sensitive", "refractory", "tolerance", "tolerant"}
-DERIVATIVE_NOUNS = frozenset({"derivative", "derivatives", "analog", "analogs", "analogue", "analogues"})
-AGENTIVE = frozenset({"by", "with", "using", "via", "(", "-", "of"})  # "inhibition of mTOR by X"
+RESISTANCE_WORDS = RESPONSE_NOUNS | word_list("resistance_words")
+DERIVATIVE_NOUNS = word_list("derivative_nouns")
+AGENTIVE = word_list("agentive")  # "inhibition of mTOR by X"
 # A percentage or a count of patients/groups ("41%", "13 out of 21 patients", "the two groups").
 RESULT_NUMBER = re.compile(r"\d\s?%|\b(?:\d+|two|three)\s+(?:out\s+of\s+\d+\s+)?(?:patients|groups|arms)\b", re.I)
 LIKEWISE_WINDOW = 6  # "in a similar range to parent molecule Y"
 ANAPHOR_WINDOW = 6  # an anaphoric subject sits near the start of its sentence
-DETERMINERS = frozenset({"the", "this", "these", "that", "such"})
+DETERMINERS = word_list("determiners")
 # Trial measures where a larger value in the treated arm is the better outcome.
-MEASURE_OUTCOMES = {"median_pfs": "progression-free survival", "median_os": "overall survival",
-                    "ttp": "time to progression", "orr": "response rate",
-                    "disease_control_rate": "disease control"}
+MEASURE_OUTCOMES = measure_outcomes()
 # Words naming efficacy in general, and the measured clinical outcomes they may paraphrase.
 EFFICACY_OBJECT_WINDOW = 5  # "effective for aiding smoking cessation"
-EFFICACY_PREPOSITIONS = frozenset({"in", "for", "at", "on"})
-VAGUE_EFFICACY = frozenset({"effective", "efficacious", "efficacy", "effectiveness"})
-CLINICAL_OUTCOMES = frozenset(MEASURE_OUTCOMES.values()) | {"survival"}
+EFFICACY_PREPOSITIONS = word_list("efficacy_prepositions")
+VAGUE_EFFICACY = word_list("vague_efficacy")
+CLINICAL_OUTCOMES = frozenset(MEASURE_OUTCOMES.values()) | word_list("clinical_outcomes")
 
 
 @lru_cache(maxsize=1)
