@@ -323,8 +323,8 @@ def combination_groups(sent: Span, drugs: list[Span]) -> list[tuple[Span, list[S
     return groups
 
 
-PATHWAY_JOINERS = frozenset({"/", "-", "–"})
-COORDINATORS = frozenset({",", "and", "or", "both"})
+PATHWAY_JOINERS = word_list("pathway_joiners")
+COORDINATORS = word_list("coordinators")
 
 
 def target_chains(genes: list[Span]) -> list[list[Span]]:
