@@ -263,3 +263,9 @@ def test_pharmacological_inhibition_of_a_gene_is_that_genes_inhibitors_as_an_age
     assert ("Pharmacologic and genetic inhibition of the Notch", "DRUG", "notch inhibitor") in found
     assert not [m for m in _found("Genetic inhibition of the Notch signalling reduced tumour formation.")
                 if m[1] == "DRUG"]
+
+
+def test_a_drug_conjugated_to_a_residue_is_its_own_compound():
+    names = [m.canonical for m in annotate_text("RXPA380 and lisinopril-Trp are C-selective; lisinopril is not.").mentions
+             if m.label == "DRUG"]
+    assert "lisinopril-trp" in names and names.count("lisinopril") == 1

@@ -639,3 +639,17 @@ def test_a_class_named_by_a_gene_synonym_carries_that_gene_as_target(nlp):
     sent = tagged(nlp, "Letrozole, an aromatase inhibitor, reduced oestrogen levels.",
                   [("Letrozole", "DRUG", "letrozole"), ("aromatase inhibitor", "DRUG", "aromatase inhibitors")])
     assert {(f.agent.name, f.target) for f in find_statements(sent)} == {("letrozole", "CYP19A1")}
+
+
+def test_pairing_an_agent_with_a_term_defined_by_it_restates_the_definition():
+    from pipeline.nlp import annotate_text
+    from pipeline.relations import extract_triples
+
+    text = ("Chemotherapy-induced peripheral neuropathy (CIPN) is a side effect caused by chemotherapy. "
+            "Many patients develop chronic CIPN after chemotherapy ends. "
+            "Duloxetine reduced CIPN pain in a randomised trial.")
+    found = {(t.drug, t.evidence[:12]) for t in extract_triples(annotate_text(text))}
+    assert ("chemotherapy", "Chemotherapy") in found          # the defining sentence
+    assert ("chemotherapy", "Many patient") not in found       # the definition said again
+    assert ("duloxetine", "Duloxetine r") in found            # another agent's finding on the term
+

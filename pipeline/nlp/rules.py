@@ -273,6 +273,12 @@ def derivative_compounds(doc: Doc, candidates: list[Candidate], words: Sequence[
             continue
         name = f"{modifier}-{words[c.start - 1]} {c.canonical}"
         out.append(Candidate(cursor, c.end, "DRUG", name, None, "synonym", "rule:derivative_compound"))
+    # "lisinopril-Trp": a drug conjugated to an amino acid residue is its own compound
+    for c in candidates:
+        if (c.label == "DRUG" and c.match != "class" and c.end + 1 < len(doc) and words[c.end] == "-"
+                and RESIDUE_CODE.match(doc[c.end + 1].text)):
+            name = f"{c.canonical}-{words[c.end + 1]}"
+            out.append(Candidate(c.start, c.end + 2, "DRUG", name, None, "synonym", "rule:derivative_compound"))
     return out
 
 

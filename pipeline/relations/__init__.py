@@ -41,6 +41,7 @@ def extract_triples(annotated) -> list[Triple]:
             said = {(f.agent.name, f.outcome) for f in findings}
             findings += [f for f in arm_findings(sent, arm) if (f.agent.name, f.outcome) not in said]
         hedged, context = is_hedged(sent), _context(sent) or default_context
+        findings = [f for f in findings if not restates_a_definition(f, sent, annotated.abbreviations)]
         for finding in findings:
             triples.append(_triple(
                 document.doc_id, finding, sent.text, hedged, context,
@@ -63,6 +64,22 @@ def is_search_query(text: str) -> bool:
     """A systematic review's search string ("‘‘Chemotherapy Induced Neuropathy’’ OR …") lists
     terms; it states nothing about them."""
     return len(BOOLEAN_OPERATOR.findall(text)) >= MIN_BOOLEAN_OPERATORS
+
+
+def restates_a_definition(finding, sent: Span, abbreviations: dict[str, str]) -> bool:  # noqa: ANN001
+    """"CIPN … after chemotherapy", where CIPN abbreviates "chemotherapy-induced peripheral
+    neuropathy": pairing the agent with a term whose definition names it says the definition
+    again, not a finding. The sentence that defines the term is kept."""
+    from pipeline.relations.sentence import canonical
+
+    if finding.outcome is None:
+        return False
+    for ent in sent.ents:
+        long = abbreviations.get(ent.text)
+        if (long and ent.label_ in {"OUTCOME", "DISEASE"} and canonical(ent) == finding.outcome
+                and finding.agent.name.lower() in long.lower() and long.lower() not in sent.text.lower()):
+            return True
+    return False
 
 
 def one_per_target(triple: Triple) -> list[Triple]:
