@@ -153,8 +153,11 @@ def _caption_para(caption: Caption, styles: dict[str, ParagraphStyle]) -> Paragr
     return Paragraph(markup, styles["caption"])
 
 
-def _table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Caption plus a ruled table whose column widths follow the amount of text per column."""
+def _table(table: Table, width: float, styles: dict[str, ParagraphStyle],
+           by_mean: bool = False) -> list[Flowable]:
+    """Caption plus a ruled table whose column widths follow the amount of text per column
+    (its longest cell up to 40 characters; with ``by_mean``, its mean cell, uncapped, so a
+    column of sentences gets most of the width as journals set it)."""
     ncols = max(len(r) for r in table.rows)
     # Short rows of flattened tables lack their leading (spanned) cells: pad at the front.
     rows = [[""] * (ncols - len(r)) + r for r in table.rows]
@@ -162,7 +165,8 @@ def _table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> lis
     for c in range(ncols):
         texts = [to_plain(to_markup(r[c])) for r in rows]
         longest_word = max((len(w) for t in texts for w in t.split()), default=1)
-        weights.append(max(min(max(len(t) for t in texts), 40), longest_word + 2, 6))
+        amount = sum(map(len, texts)) / len(texts) if by_mean else min(max(len(t) for t in texts), 40)
+        weights.append(max(amount, longest_word + 2, 6))
     col_widths = [width * w / sum(weights) for w in weights]
     data = [
         [Paragraph(to_markup(cell), styles["head" if i < table.header_rows else "cell"])
@@ -299,6 +303,6 @@ def _place(item: Caption | Table, layout: Layout, column_w: float, full_w: float
         return [_figure(item, column_w, styles)]
     if layout.table_full_width and layout.columns > 1:
         # A large table gets full-width pages of its own, as journals float them.
-        return [NextPageTemplate("wide"), PageBreak(), *_table(item, full_w, styles),
+        return [NextPageTemplate("wide"), PageBreak(), *_table(item, full_w, styles, layout.set_tables),
                 NextPageTemplate("body"), PageBreak()]
-    return _table(item, column_w, styles)
+    return _table(item, column_w, styles, layout.set_tables)
