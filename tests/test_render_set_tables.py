@@ -68,7 +68,8 @@ def test_sentence_cells_give_the_triples_of_the_text_path(rendered):
     table_text = [t for t in from_text if t.source == "table"]
     table_pdf = [t for t in from_pdf if t.source == "table"]
     assert abs(len(table_pdf) - len(table_text)) <= 0.05 * len(table_text), (len(table_pdf), len(table_text))
-    assert all(t.table_id == "t1" and t.row is not None for t in table_pdf)
+    # Each statement is placed in the cell that says it: the Main Findings column.
+    assert all(t.table_id == "t1" and t.row is not None and t.column == 2 for t in table_pdf)
     # A finding cell whose drug is named only in the row's Name column still gets that drug.
     row9 = {(t.drug, t.outcome) for t in table_pdf if t.row == 9}
     assert ("pp242", "apoptosis") in row9 or any(d == "pp242" for d, _ in row9), row9
