@@ -339,10 +339,11 @@ def test_no_body_paragraph_interleaves_two_columns(pdf, monkeypatch):
 
 # Body text against the publisher's JATS (title + abstract + body), per JATS-backed PDF:
 # target recall >= 0.97 and precision >= 0.95. Frontiers prints four "Key concept" boxes in
-# small type beside the text; JATS counts them as body, the reader sets them apart as small
-# print, so its recall stays at 0.95 (measured 0.951).
+# small type inside the text column; JATS counts them as body, and so does the reader (boxed
+# prose, read after the paragraph it interrupts): measured 0.974 / 0.956 (was 0.951 / 0.974
+# when small print was all set apart).
 JATS_FLOORS = {
-    "frontpsychol2015_range_canine_cooperation_review": (0.95, 0.95),
+    "frontpsychol2015_range_canine_cooperation_review": (0.97, 0.95),
     "plosone2014_iskandar_fanged_frog": (0.97, 0.95),
     "stemcellsint2016_acar_notch_breast_cancer_review": (0.97, 0.95),
 }
