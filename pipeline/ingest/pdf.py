@@ -19,6 +19,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from pipeline.ids import doc_id_for, file_hash
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.fonts import repair_case_folded_fonts
 from pipeline.ingest.layout import Line, Word, group_lines, make_words, order_page
 from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables, horizontal_rules
 from pipeline.ingest.table_grid import AlignedTable, find_aligned_tables
@@ -414,6 +415,10 @@ def ingest_pdf(path: Path) -> Document:
     pages: list[_Page] = []
     with _open(path) as pdf:
         n_pages = len(pdf.pages)
+        try:
+            repair_case_folded_fonts(pdf)  # capitals a broken ToUnicode map reads as lower case
+        except Exception as exc:  # a font repair must never cost the document
+            warnings.append(f"font repair skipped: {type(exc).__name__}: {exc}")
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_read_page(page, number, removed))
