@@ -73,3 +73,36 @@ def test_sentence_cells_give_the_triples_of_the_text_path(rendered):
     # A finding cell whose drug is named only in the row's Name column still gets that drug.
     row9 = {(t.drug, t.outcome) for t in table_pdf if t.row == 9}
     assert ("pp242", "apoptosis") in row9 or any(d == "pp242" for d, _ in row9), row9
+
+
+def _render_variant(tmp_path: Path, **changes):
+    import dataclasses
+
+    doc = with_set_tables(ingest_text(SOURCE), GRIDS)
+    result = render_document(doc, tmp_path / f"{DOC}.pdf", dataclasses.replace(LAYOUT, **changes))
+    return ingest_pdf(result.pdf_path)
+
+
+def test_the_table_drawn_open_is_found_from_alignment(tmp_path):
+    # Rules only above and below the header and under the last row, as most journals draw them.
+    doc = _render_variant(tmp_path, table_rules="open")
+    assert [(t.method, len(t.pages)) for t in doc.tables] == [("aligned", 1)]
+    assert doc.tables[0].rows == read_grid(set_table_path(GRIDS, DOC, 1))
+
+
+def test_an_open_table_in_a_column_runs_on_to_the_next_page(tmp_path):
+    """Set in one column, the open table breaks across a page; the part on the next page has
+    no caption, only the repeated header, and is read as the rest of Table 1."""
+    from pipeline.process import extract
+
+    doc = _render_variant(tmp_path, table_rules="open", table_full_width=False)
+    grid = read_grid(set_table_path(GRIDS, DOC, 1))
+    assert len(doc.tables) == 1, [(t.label, t.pages) for t in doc.tables]
+    table = doc.tables[0]
+    assert table.continued and len(table.pages) == 2 and table.rows[0] == grid[0]
+    # Every row but the first, whose year and reference cells hold two stacked entries and are
+    # read as two rows (known: a tight line filling most columns reads as a new row).
+    assert all(row in table.rows for row in grid[2:])
+    assert not any(r.startswith("2015 ") for r in doc.removed)
+    from_text, from_pdf = extract(ingest_text(SOURCE)).triples, extract(doc).triples
+    assert abs(len(from_pdf) - len(from_text)) <= 0.05 * len(from_text), (len(from_pdf), len(from_text))

@@ -435,9 +435,12 @@ def ingest_pdf(path: Path) -> Document:
     body = _body_size(pages)
     _strip_running(pages, body, removed)
     previous: AlignedTable | None = None
+    previous_page = 0
     for page in pages:
-        _take_aligned_tables(page, body, removed, warnings, previous)
-        previous = page.aligned[-1] if page.aligned else previous
+        run_on = previous if previous_page == page.number - 1 else None
+        _take_aligned_tables(page, body, removed, warnings, previous, run_on)
+        if page.aligned:
+            previous, previous_page = page.aligned[-1], page.number
     lines: list[Line] = []
     for page in pages:
         layout = order_page(page.words, body, page.number)
@@ -453,7 +456,8 @@ def ingest_pdf(path: Path) -> Document:
 
 
 def _take_aligned_tables(
-    page: _Page, body: float, removed: list[str], warnings: list[str], previous: AlignedTable | None = None
+    page: _Page, body: float, removed: list[str], warnings: list[str], previous: AlignedTable | None = None,
+    run_on: AlignedTable | None = None,
 ) -> None:
     """Find captioned tables without ruling lines and take their words out of the page text.
 
@@ -461,10 +465,16 @@ def _take_aligned_tables(
     reason (they are not table cells one can trust, nor body text): nothing is lost.
     """
     try:
-        found, failures = find_aligned_tables(page.words, page.rules, body, [], previous)
+        found, failures = find_aligned_tables(page.words, page.rules, body, [], previous, run_on)
     except Exception as exc:  # table detection must never cost the document
         warnings.append(f"page {page.number}: table detection failed: {type(exc).__name__}: {exc}")
         found, failures = [], []
+    # A part run on without a caption over a ruled table is that ruled table's business (it
+    # takes the label of the table it continues when it repeats the header; see _tables).
+    found = [
+        t for t in found
+        if t.caption_words or not t.continued or not any(_overlap(t.bbox, r.bbox) > 0.3 for r in page.tables)
+    ]
     found, page.tables = _resolve_overlaps(found, page.tables)
     drop: set[int] = set()
     for raw in page.tables:

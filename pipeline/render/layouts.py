@@ -30,6 +30,9 @@ class Layout:
     # (``corpus/tables/<doc>.table<N>.csv``, see ``pipeline.render.tables``) when one exists:
     # one cell per column as the journal set it, sentence cells included.
     set_tables: bool = False
+    # "grid": every cell ruled; "open": only rules above and below the header and under the
+    # last row, as most journals draw tables (the reader must find the columns from alignment).
+    table_rules: str = "grid"
 
 
 LAYOUTS = (
