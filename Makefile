@@ -30,6 +30,7 @@ bench: $(STAMP)
 
 corpus: $(STAMP)
 	$(PY) -m pipeline.render --out corpus/pdf
+	$(PY) -m pipeline.render --src corpus/text/000_3d1899da889077ad.txt --out corpus/pdf-set-tables --layout "two-column with set tables"
 
 # Rebuild the compiled lexicons from their sources (needs the optional [lexicons] packages).
 lexicons: $(STAMP)

@@ -25,9 +25,13 @@ STAT_FIELDS = [
 ]
 # Provenance columns written after the contract fields.
 EXTRA_FIELDS = ["id", "model", "lexicon_version"]
+# Where the evidence is, after the provenance: body text, a caption or a table cell (table id,
+# row, column; null for text). Statistics carry ``source`` among their contract fields already.
+TRIPLE_WHERE = ["source", "table_id", "row", "column"]
+STAT_WHERE = ["table_id", "row", "column"]
 
 
-def _row(record: BaseModel, fields: list[str]) -> dict:
+def _row(record: BaseModel, fields: list[str], where: Sequence[str] = ()) -> dict:
     data = record.model_dump(mode="json")
     row = {name: data.get(name) for name in fields}
     for name in EXTRA_FIELDS:
@@ -35,6 +39,8 @@ def _row(record: BaseModel, fields: list[str]) -> dict:
             row["id"] = record.id  # type: ignore[attr-defined]
         elif name in data:
             row[name] = data[name]
+    for name in where:
+        row[name] = data.get(name)
     return row
 
 
@@ -64,8 +70,10 @@ def write_exports(
     assembled: Sequence[AssembledTriple],
 ) -> list[Path]:
     """Write all three exports into ``out_dir``."""
-    paths = write_table([_row(t, TRIPLE_FIELDS) for t in triples], out_dir, "triples", TRIPLE_FIELDS + EXTRA_FIELDS)
-    paths += write_table([_row(s, STAT_FIELDS) for s in stats], out_dir, "stats", STAT_FIELDS + EXTRA_FIELDS)
+    paths = write_table([_row(t, TRIPLE_FIELDS, TRIPLE_WHERE) for t in triples], out_dir, "triples",
+                        TRIPLE_FIELDS + EXTRA_FIELDS + TRIPLE_WHERE)
+    paths += write_table([_row(s, STAT_FIELDS, STAT_WHERE) for s in stats], out_dir, "stats",
+                         STAT_FIELDS + EXTRA_FIELDS + STAT_WHERE)
     assembled_rows = [a.model_dump(mode="json") for a in assembled]
     paths += write_table(assembled_rows, out_dir, "triples_assembled", list(AssembledTriple.model_fields))
     return paths

@@ -48,5 +48,5 @@ def test_a_caption_without_a_statement_gives_nothing(extracted):
 
 def test_table_rows_carry_table_id_and_row(extracted):
     rows = [t for t in extracted.triples if t.source == "table"]
-    assert rows and all(t.table_id == "t1" and t.row == 1 for t in rows)
+    assert rows and all(t.table_id == "t1" and t.row == 1 and t.column == 1 for t in rows)
     assert {t.target for t in rows} >= {"EGFR"}

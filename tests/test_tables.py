@@ -265,11 +265,10 @@ def test_real_tables_match_the_hand_made_reference(corpus_real_dir, tmp_path):
     cells = sum(s.n_cells for s in scores)
     assert sum(s.cell_accuracy * s.n_cells for s in scores) / cells >= 0.95, report
     assert sum(s.placement * s.n_cells for s in scores) / cells >= 0.95, report
-    # Per table >= 0.90, except BMJ Table 4: 3 of its 17 cells are header words whose text layer
-    # differs in letter case from the print (MetaPro font: "ePDs score", "95% Ci").
+    # Per table >= 0.90. BMJ Table 4 was 0.824 until its MetaPro header font's case-folding
+    # ToUnicode map was repaired (pipeline.ingest.fonts: "ePDs score" is now "EPDS score").
     for s in scores:
-        floor = 0.80 if (s.doc.startswith("bmj2015") and s.label == "Table 4") else 0.90
-        assert s.cell_accuracy >= floor and s.placement >= floor, report
+        assert s.cell_accuracy >= 0.90 and s.placement >= 0.90, report
 
 
 # --------------------------------------------------------------------------- reading order
@@ -339,10 +338,11 @@ def test_no_body_paragraph_interleaves_two_columns(pdf, monkeypatch):
 
 # Body text against the publisher's JATS (title + abstract + body), per JATS-backed PDF:
 # target recall >= 0.97 and precision >= 0.95. Frontiers prints four "Key concept" boxes in
-# small type beside the text; JATS counts them as body, the reader sets them apart as small
-# print, so its recall stays at 0.95 (measured 0.951).
+# small type inside the text column; JATS counts them as body, and so does the reader (boxed
+# prose, read after the paragraph it interrupts): measured 0.974 / 0.956 (was 0.951 / 0.974
+# when small print was all set apart).
 JATS_FLOORS = {
-    "frontpsychol2015_range_canine_cooperation_review": (0.95, 0.95),
+    "frontpsychol2015_range_canine_cooperation_review": (0.97, 0.95),
     "plosone2014_iskandar_fanged_frog": (0.97, 0.95),
     "stemcellsint2016_acar_notch_breast_cancer_review": (0.97, 0.95),
 }

@@ -19,6 +19,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from pipeline.ids import doc_id_for, file_hash
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.fonts import repair_case_folded_fonts
 from pipeline.ingest.layout import Line, Word, group_lines, make_words, order_page
 from pipeline.ingest.pdf_tables import RawTable, find_ruled_tables, horizontal_rules
 from pipeline.ingest.table_grid import AlignedTable, find_aligned_tables
@@ -414,6 +415,10 @@ def ingest_pdf(path: Path) -> Document:
     pages: list[_Page] = []
     with _open(path) as pdf:
         n_pages = len(pdf.pages)
+        try:
+            repair_case_folded_fonts(pdf)  # capitals a broken ToUnicode map reads as lower case
+        except Exception as exc:  # a font repair must never cost the document
+            warnings.append(f"font repair skipped: {type(exc).__name__}: {exc}")
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 pages.append(_read_page(page, number, removed))
@@ -430,9 +435,12 @@ def ingest_pdf(path: Path) -> Document:
     body = _body_size(pages)
     _strip_running(pages, body, removed)
     previous: AlignedTable | None = None
+    previous_page = 0
     for page in pages:
-        _take_aligned_tables(page, body, removed, warnings, previous)
-        previous = page.aligned[-1] if page.aligned else previous
+        run_on = previous if previous_page == page.number - 1 else None
+        _take_aligned_tables(page, body, removed, warnings, previous, run_on)
+        if page.aligned:
+            previous, previous_page = page.aligned[-1], page.number
     lines: list[Line] = []
     for page in pages:
         layout = order_page(page.words, body, page.number)
@@ -448,7 +456,8 @@ def ingest_pdf(path: Path) -> Document:
 
 
 def _take_aligned_tables(
-    page: _Page, body: float, removed: list[str], warnings: list[str], previous: AlignedTable | None = None
+    page: _Page, body: float, removed: list[str], warnings: list[str], previous: AlignedTable | None = None,
+    run_on: AlignedTable | None = None,
 ) -> None:
     """Find captioned tables without ruling lines and take their words out of the page text.
 
@@ -456,10 +465,16 @@ def _take_aligned_tables(
     reason (they are not table cells one can trust, nor body text): nothing is lost.
     """
     try:
-        found, failures = find_aligned_tables(page.words, page.rules, body, [], previous)
+        found, failures = find_aligned_tables(page.words, page.rules, body, [], previous, run_on)
     except Exception as exc:  # table detection must never cost the document
         warnings.append(f"page {page.number}: table detection failed: {type(exc).__name__}: {exc}")
         found, failures = [], []
+    # A part run on without a caption over a ruled table is that ruled table's business (it
+    # takes the label of the table it continues when it repeats the header; see _tables).
+    found = [
+        t for t in found
+        if t.caption_words or not t.continued or not any(_overlap(t.bbox, r.bbox) > 0.3 for r in page.tables)
+    ]
     found, page.tables = _resolve_overlaps(found, page.tables)
     drop: set[int] = set()
     for raw in page.tables:
@@ -581,11 +596,19 @@ def _assemble(
         if not any(ch.isalnum() for ch in p.text):
             removed.append(p.text)
             continue
-        if p.kind == "paragraph" and (p.lines[0].size < 0.8 * body or _fragmentary(p) or _tabular(p)):
+        boxed = p.kind == "paragraph" and p.lines[0].size < 0.8 * body and _boxed_prose(i, paras, body)
+        small = p.lines[0].size < 0.8 * body and not boxed
+        if p.kind == "paragraph" and (small or _fragmentary(p) or _tabular(p)):
             removed.append(p.text)  # footnotes, figure labels, small print
             continue
+        if boxed and len(p.lines) > 1 and p.lines[0].bold and p.text.startswith(p.lines[0].text):
+            # The box's bold first line is its label ("KEY CONCEPT 1 | Social tolerance"), as a
+            # figure's label is: kept aside, not read as part of the box's prose.
+            removed.append(p.lines[0].text)
+            p.text = p.text[len(p.lines[0].text):].lstrip()
         kept.append(p)
         p.level = levels.get(i)
+    kept = _boxes_after_interrupted(kept, body)
     references = _split_references(ref_paras) if ref_paras else []
     aligned_captions = [
         Caption(kind="table", label=t.label[:1].upper() + t.label[1:].lower(), text=t.caption, page=page.number)
@@ -710,6 +733,59 @@ def _tabular(p: _Para) -> bool:
     tokens = p.text.split()
     numeric = sum(1 for t in tokens if _NUMERIC.match(t))
     return len(tokens) >= 3 and numeric >= 0.5 * len(tokens) and not p.text.rstrip().endswith((".", "?", "!"))
+
+
+_SENTENCE_END = re.compile(r"[a-z0-9)\]%][.!?](?:\s|$)")
+
+
+def _boxed_prose(i: int, paras: list[_Para], body: float) -> bool:
+    """Small type that is body text all the same: prose set in a box inside the text column
+    (Frontiers' "Key concept" panels; JATS counts <boxed-text> as body).
+
+    Told from the other small print (footnotes, affiliations, licences, notes at the foot of a
+    column) by where it stands: not on page 1, and with body-size text below it in the same
+    column of the same page. And it must read as prose: a capital first, two or more
+    sentences ending in a full stop, lines that fill the column, no run-together figure text.
+    """
+    p = paras[i]
+    first, last = p.lines[0], p.lines[-1]
+    text = p.text.strip()
+    words = text.split()
+    if first.page == 1 or first.size < 0.65 * body or len(words) < 30 or len(p.lines) < 3:
+        return False
+    if not text[0].isupper() or not text.endswith((".", "?", "!")) or len(_SENTENCE_END.findall(text)) < 2:
+        return False
+    if sum(1 for w in words if len(w) > 18) > 0.05 * len(words):
+        return False  # words run together: text of a figure, not prose
+    width = first.col_x1 - first.col_x0
+    full = sum(1 for line in p.lines[:-1] if line.x1 > line.col_x1 - 0.06 * width)
+    if full < 0.6 * (len(p.lines) - 1):
+        return False
+    return any(
+        q.kind == "paragraph" and abs(q.lines[0].size - body) < 0.6 and q.lines[0].page == first.page
+        and q.lines[0].top > last.bottom and abs(q.lines[0].col_x0 - first.col_x0) < 0.5 * body
+        for q in paras[i + 1:]
+    )
+
+
+def _boxes_after_interrupted(kept: list[_Para], body: float) -> list[_Para]:
+    """A box set at the top of a column interrupts the paragraph running on from the column
+    before; read it after that paragraph ends (a box is read where the paragraph breaks)."""
+    out: list[_Para] = []
+    held: list[_Para] = []
+    for p in kept:
+        is_box = p.kind == "paragraph" and p.lines[0].size < 0.8 * body
+        if is_box and (held or (out and out[-1].kind == "paragraph" and not out[-1].text.rstrip().endswith((".", "?", "!", ":")))):
+            held.append(p)
+            continue
+        if held and p.kind != "paragraph":
+            out.extend(held)
+            held = []
+        out.append(p)
+        if held and p.text.rstrip().endswith((".", "?", "!", ":")):
+            out.extend(held)
+            held = []
+    return out + held
 
 
 def _fragmentary(p: _Para) -> bool:

@@ -582,6 +582,7 @@ def find_aligned_tables(
     body_size: float,
     skip_boxes: list[tuple[float, float, float, float]] = (),
     previous: AlignedTable | None = None,
+    run_on: AlignedTable | None = None,
 ) -> tuple[list[AlignedTable], list[TableFailure]]:
     """Captioned tables on one page, read from text alignment, plus the ones that failed.
 
@@ -591,6 +592,8 @@ def find_aligned_tables(
     header of its own unless the part repeats one. A caption under which no grid can be
     built yields a ``TableFailure`` holding the words next to the caption, so the caller can
     set them apart with the reason instead of losing them (or letting them into the body).
+    ``run_on`` is the last table of the page just before, when it may run on to this page
+    without a caption: a block that repeats its header is read as its continuation.
     """
     captions = [
         c for c in find_captions(words, body_size)
@@ -673,4 +676,64 @@ def find_aligned_tables(
                 caption_words=cap.words,
             )
         )
+    if run_on is not None and not any(t.continued and t.label == run_on.label for t in tables):
+        part = _uncaptioned_continuation(words, rules, body_size, taken, captions, run_on)
+        if part is not None:
+            tables.append(part)
     return tables, warnings
+
+
+def _header_words(table: AlignedTable) -> list[str]:
+    return " ".join(c for row in table.rows[: table.header_rows] for c in row if c).split()
+
+
+def _starts_with_header(line: _TLine, previous: AlignedTable) -> bool:
+    """Whether ``line`` is the first line of ``previous``'s header printed again: three or more
+    words, all of them header words of ``previous`` in the same order (a header wrapped over
+    several lines prints its first line's words as a subsequence of the whole)."""
+    words = line.text.split()
+    head = _header_words(previous)
+    if len(words) < 3 or not previous.header_rows:
+        return False
+    it = iter(head)
+    return all(any(w == h for h in it) for w in words)
+
+
+def _uncaptioned_continuation(
+    words: list[Word],
+    rules: list[tuple[float, float, float]],
+    body_size: float,
+    taken: set[int],
+    captions: list[_Caption],
+    previous: AlignedTable,
+) -> AlignedTable | None:
+    """The rest of ``previous`` (the last table of the page before) printed on this page under
+    its repeated header but without a "(continued)" caption: the first line in the table font
+    that repeats the header starts it. Gridded on its own columns (it may sit in another column
+    of the page); the caller merges it into ``previous`` by label."""
+    free = [w for w in words if id(w) not in taken and w.size < body_size - 0.35]
+    start = next((ln for ln in _baseline_lines(free) if _starts_with_header(ln, previous)), None)
+    if start is None:
+        return None
+    anchor = _Caption(previous.label, [], start.top - 0.5, start.top - 0.5, start.x0, start.x1, start.size)
+    lines = _walk(anchor, words, body_size, taken, True, captions)
+    if len(lines) < 2:
+        return None
+    try:
+        rows, n_header, groups, columns = build_grid(lines, rules)
+    except Exception:  # noqa: BLE001 - not a continuation after all: leave the words be
+        return None
+    used = [w for ln in lines for w in ln.words]
+    taken.update(id(w) for w in used)
+    return AlignedTable(
+        label=previous.label,
+        caption=previous.caption,
+        bbox=(min(w.x0 for w in used), min(w.top for w in used), max(w.x1 for w in used), max(w.bottom for w in used)),
+        rows=rows,
+        header_rows=n_header,
+        group_rows=groups,
+        footnotes=None,
+        columns=columns,
+        continued=True,
+        words=used,
+    )

@@ -160,7 +160,8 @@ def _table_triples(annotated, default_context) -> list[Triple]:
     triples = []
     for table in annotated.doc.tables:
         for row_index, row in enumerate(table.rows[table.header_rows:], start=table.header_rows):
-            cells = [cell.strip() for cell in row if cell and cell.strip()]
+            filled = [(column, cell.strip()) for column, cell in enumerate(row) if cell and cell.strip()]
+            cells = [cell for _, cell in filled]
             text = " | ".join(cells)
             if len(text) < 10:
                 continue
@@ -172,7 +173,7 @@ def _table_triples(annotated, default_context) -> list[Triple]:
                                  None, None, annotated)
                 triples.append(triple.model_copy(update={
                     "rule": f"table:{finding.rule}", "source": "table", "table_id": table.table_id,
-                    "row": row_index}))
+                    "row": row_index, "column": _statement_column(finding, filled, row_doc)}))
         triples.extend(_role_triples(annotated, table, default_context, triples))
     return triples
 
@@ -201,6 +202,29 @@ def _role_triples(annotated, table, default_context, said: list[Triple]) -> list
             out.append(triple.model_copy(update={"source": "table", "table_id": table.table_id,
                                                  "row": row_index}))
     return out
+
+
+def _statement_column(finding, filled: list[tuple[int, str]], row_doc) -> int | None:
+    """The table column whose cell says ``finding``: the cell with its target or outcome
+    mention, else the one with its agent (a drug named only in a Name column). ``filled`` is
+    the row's non-empty (column, text) cells in the order they were joined with " | "."""
+    from pipeline.relations.sentence import canonical
+
+    spans, offset = [], 0
+    for column, cell in filled:
+        spans.append((offset, offset + len(cell), column))
+        offset += len(cell) + 3
+    wanted = {part.strip().lower() for name in (finding.target, finding.outcome) if name
+              for part in [name, *name.split("/")]}
+    chars = [e.start_char for e in row_doc.ents if canonical(e).lower() in wanted or e.text.lower() in wanted]
+    anchor = finding.agent.anchor
+    if anchor is not None and len(anchor):
+        chars.append(anchor.start_char)
+    for char in chars:
+        for start, end, column in spans:
+            if start <= char < end:
+                return column
+    return None
 
 
 def _caption_triples(annotated, default_context) -> list[Triple]:

@@ -26,6 +26,13 @@ class Layout:
     leading_factor: float
     journal: str  # running-head journal name
     table_full_width: bool  # big tables on full-width pages instead of in a column
+    # Tables the source flattened into lines are drawn from their hand-set grid
+    # (``corpus/tables/<doc>.table<N>.csv``, see ``pipeline.render.tables``) when one exists:
+    # one cell per column as the journal set it, sentence cells included.
+    set_tables: bool = False
+    # "grid": every cell ruled; "open": only rules above and below the header and under the
+    # last row, as most journals draw tables (the reader must find the columns from alignment).
+    table_rules: str = "grid"
 
 
 LAYOUTS = (
@@ -35,6 +42,8 @@ LAYOUTS = (
            "Manuscript submitted for review", table_full_width=False),
     Layout("two-column frontiers-like", A4, 2, 18 * mm, 8 * mm, "sans", 8.6, 1.3,
            "Frontiers-style Review", table_full_width=True),
+    Layout("two-column with set tables", LETTER, 2, 15 * mm, 7 * mm, "serif", 9.4, 1.2,
+           "Oncology Research Letters", table_full_width=True, set_tables=True),
 )
 
 

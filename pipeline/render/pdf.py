@@ -14,6 +14,7 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -153,8 +154,11 @@ def _caption_para(caption: Caption, styles: dict[str, ParagraphStyle]) -> Paragr
     return Paragraph(markup, styles["caption"])
 
 
-def _table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    """Caption plus a ruled table whose column widths follow the amount of text per column."""
+def _table(table: Table, width: float, styles: dict[str, ParagraphStyle],
+           by_mean: bool = False, rules: str = "grid") -> list[Flowable]:
+    """Caption plus a ruled table whose column widths follow the amount of text per column
+    (its longest cell up to 40 characters; with ``by_mean``, its mean cell, uncapped, so a
+    column of sentences gets most of the width as journals set it)."""
     ncols = max(len(r) for r in table.rows)
     # Short rows of flattened tables lack their leading (spanned) cells: pad at the front.
     rows = [[""] * (ncols - len(r)) + r for r in table.rows]
@@ -162,16 +166,25 @@ def _table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> lis
     for c in range(ncols):
         texts = [to_plain(to_markup(r[c])) for r in rows]
         longest_word = max((len(w) for t in texts for w in t.split()), default=1)
-        weights.append(max(min(max(len(t) for t in texts), 40), longest_word + 2, 6))
+        amount = sum(map(len, texts)) / len(texts) if by_mean else min(max(len(t) for t in texts), 40)
+        weights.append(max(amount, longest_word + 2, 6))
     col_widths = [width * w / sum(weights) for w in weights]
+    if by_mean:
+        col_widths = _fit_longest_words(col_widths, rows, styles)
     data = [
         [Paragraph(to_markup(cell), styles["head" if i < table.header_rows else "cell"])
          for cell in row]
         for i, row in enumerate(rows)
     ]
     grid = RLTable(data, colWidths=col_widths, repeatRows=table.header_rows, hAlign="LEFT")
+    last_head = max(table.header_rows - 1, 0)
+    lines = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#555555"))] if rules == "grid" else [
+        ("LINEABOVE", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, last_head), (-1, last_head), 0.4, colors.black),
+        ("LINEBELOW", (0, -1), (-1, -1), 0.8, colors.black),
+    ]
     grid.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#555555")),
+        *lines,
         ("BACKGROUND", (0, 0), (-1, max(table.header_rows - 1, 0)), colors.HexColor("#e4ebf3")
          if table.header_rows else colors.white),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -180,6 +193,23 @@ def _table(table: Table, width: float, styles: dict[str, ParagraphStyle]) -> lis
     ]))
     caption = Caption(kind="table", label=table.label, text=table.caption or table.label or "")
     return [_caption_para(caption, styles), grid, Spacer(1, 8)]
+
+
+def _fit_longest_words(widths: list[float], rows: list[list[str]],
+                       styles: dict[str, ParagraphStyle]) -> list[float]:
+    """Widen columns too narrow for their longest word (reportlab would break it mid-word,
+    as no journal does), taking the width from the widest column."""
+    style = styles["head"]  # bold: the wider face
+    need = [max((stringWidth(word, style.fontName, style.fontSize) + 6
+                 for row in rows for word in to_plain(to_markup(row[c])).split()), default=0)
+            for c in range(len(widths))]
+    widths = list(widths)
+    for c, least in enumerate(need):
+        if widths[c] < least:
+            widest = max(range(len(widths)), key=lambda k: widths[k])
+            widths[widest] -= least - widths[c]
+            widths[c] = least
+    return widths
 
 
 class _Journal(BaseDocTemplate):
@@ -299,6 +329,7 @@ def _place(item: Caption | Table, layout: Layout, column_w: float, full_w: float
         return [_figure(item, column_w, styles)]
     if layout.table_full_width and layout.columns > 1:
         # A large table gets full-width pages of its own, as journals float them.
-        return [NextPageTemplate("wide"), PageBreak(), *_table(item, full_w, styles),
+        return [NextPageTemplate("wide"), PageBreak(),
+                *_table(item, full_w, styles, layout.set_tables, layout.table_rules),
                 NextPageTemplate("body"), PageBreak()]
-    return _table(item, column_w, styles)
+    return _table(item, column_w, styles, layout.set_tables, layout.table_rules)
