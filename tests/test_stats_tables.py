@@ -192,3 +192,15 @@ def test_a_mean_row_or_a_negative_estimate_under_a_ratio_header_is_a_mean_differ
     estimates = [(r.measure, r.value) for r in table_stats(Table(table_id="t6", rows=rows), "d", fake_annotate)
                  if r.rule.startswith("table:arms:")]
     assert estimates == [("or", 0.67), ("mean_difference", -14.5)]
+
+
+def test_baseline_and_attendance_rows_and_bare_subgroup_sizes_are_no_results():
+    from pipeline.stats.arms import arm_value
+
+    assert arm_value("n=74") == (None, None)
+    rows = [["Outcomes", "Drugamab group (n=392)", "Control group (n=393)", "Odds ratio (95% CI)"],
+            ["Baseline", "391, 210 (125-350)", "393, 225 (130-360)", "—"],
+            ["No of treatment sessions attended", "391, 4 (2-8)", "393, 3 (2-6)", ""],
+            ["Abstinence at end of pregnancy", "30 (8)", "25 (6)", "1.21 (0.70 to 2.10)"]]
+    found = [(r.row, r.measure) for r in table_stats(Table(table_id="t2", rows=rows), "d", fake_annotate)]
+    assert found == [(3, "event_rate"), (3, "or")]

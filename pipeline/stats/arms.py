@@ -30,6 +30,9 @@ _COUNT_PERCENT = re.compile(rf"^\s*({NUMBER})(?:\s*/\s*{NUMBER})?\s*\(\s*({NUMBE
 BASELINE_CAPTION = re.compile(r"(?i)\b(?:baseline|characteristics|demographic)")
 ARM_WORDS = re.compile(r"(?i)\b(?:group|arm)s?\b|\(\s*n\s*=[^)]*\)|[*†‡§¶]+")
 _PERCENT = re.compile(rf"({NUMBER})\s*%")
+_ONLY_SIZE = re.compile(r"(?i)^\s*n\s*=\s*\d[\d,]*\W*$")
+# Rows that say how the trial ran, not what the intervention did (CONSORT items 15–16).
+NOT_AN_OUTCOME_ROW = re.compile(r"(?i)^\W*(?:baseline|no\.?\s+of\s+(?:treatment\s+)?sessions|sessions\s+attended|adherence|attendance|compliance)\b")
 _ARM_SIZE = re.compile(r"(?i)^n\s*=\s*\d[\d,]*\s*[,;]\s*")
 # A row of means: its between-arm estimate is a difference even under a ratio header (BMJ-style
 # tables give mean differences for continuous rows in the "Odds ratio" column); so is any
@@ -71,6 +74,8 @@ def arm_layout(headers: list[str]) -> ArmLayout | None:
 def arm_value(cell: str) -> tuple[float | None, str | None]:
     """An arm's value: the percentage of "n (%)", a stated %, the median of "n, median (range)",
     else the first number."""
+    if _ONLY_SIZE.match(cell):  # "n=74": a subgroup's size, no result
+        return None, None
     cell = _ARM_SIZE.sub("", cell.strip())  # "n=354, 3132.4 (581.7)": the arm's size, then its mean
     if m := _COUNT_PERCENT.match(cell):
         count, share = parse_number(m.group(1)), parse_number(m.group(2))
@@ -107,6 +112,8 @@ def arm_table_stats(table: Table, headers: list[str], layout: ArmLayout, doc_id:
                     comparator=control.group().lower() if control else None, n=layout.n,
                     source="table", evidence=" | ".join(c.strip() for c in row), page=table.page,
                     table_id=table.table_id, row=row_index)
+        if NOT_AN_OUTCOME_ROW.match(cells[0]):
+            continue
         value, unit = arm_value(cells[layout.experimental])
         other, _ = arm_value(cells[layout.control])
         if value is not None and other is not None:

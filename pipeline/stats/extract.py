@@ -187,7 +187,7 @@ def extract_stats(annotated, annotate_cell: CellAnnotator | None = None) -> list
 def _with_trial_arm(records: list[TrialStat], spacy_doc) -> list[TrialStat]:  # noqa: ANN001
     """A result sentence that names the trial's intervention arm ("8% in the physical activity
     group and 6% in the control group") is that arm's, unless the sentence names the record's own
-    drug; a result with no agent at all is the arm's too (``relations.arms``; rule ``+arm``)."""
+    drug (``relations.arms``; rule ``+arm``)."""
     from pipeline.relations.arms import intervention_arm, names_arm
 
     arm = intervention_arm(spacy_doc) if spacy_doc is not None else None
@@ -196,7 +196,7 @@ def _with_trial_arm(records: list[TrialStat], spacy_doc) -> list[TrialStat]:  # 
     out = []
     for r in records:
         own = r.drug is not None and r.drug.lower() in r.evidence.lower()
-        if r.source == "text" and not own and (r.drug is None or names_arm(r.evidence, arm)):
+        if r.source == "text" and not own and names_arm(r.evidence, arm):
             r = r.model_copy(update={"drug": arm.name, "combined_with": [], "rule": f"{r.rule}+arm"})
         out.append(r)
     return out

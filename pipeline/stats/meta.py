@@ -82,8 +82,8 @@ class Estimate:
 
 
 def is_threshold(text: str) -> bool:
-    """A Methods decision rule, not a result."""
-    return bool(context_patterns()["methods_threshold"].regex.search(text))
+    """A Methods decision rule or a sample-size calculation, not a result."""
+    return any(p.regex.search(text) for p in context_patterns().values() if p.measure == "threshold")
 
 
 def _models(text: str) -> list[tuple[int, str]]:
