@@ -197,3 +197,16 @@ def test_rendered_pdfs_fidelity():
         pdf = truth.with_name(truth.name.replace(".truth.txt", ".pdf"))
         recall, precision = word_fidelity(ingest_pdf(pdf).text, truth.read_text(encoding="utf-8"))
         assert recall >= 0.99 and precision >= 0.98, (pdf.name, recall, precision)
+
+
+def test_a_colon_before_a_number_does_not_end_a_paragraph_across_a_page_break():
+    from pipeline.ingest.pdf import _starts_paragraph
+
+    class L:  # the fields _starts_paragraph reads
+        def __init__(self, text, page, x0=72.0, x1=300.0):
+            self.text, self.page, self.region, self.size = text, page, 0, 10.0
+            self.x0, self.x1, self.col_x0, self.col_x1, self.top, self.bottom = x0, x1, 72.0, 520.0, 700.0, 710.0
+
+    prev = L("months; HR = 0.35; 95% CI:", page=3)
+    assert not _starts_paragraph(prev, L("0.27–0.45; P < 0.001) in the arm treated with everolimus.", page=4), 20.0)
+    assert _starts_paragraph(prev, L("Results of the second trial were negative.", page=4, x0=84.0), 20.0)

@@ -273,7 +273,9 @@ def _starts_paragraph(prev: Line, cur: Line, gap_limit: float) -> bool:
     if abs(cur.size - prev.size) > 1.0:
         return True
     short_prev = prev.x1 < prev.col_x1 - max(2.0 * size, 0.12 * (prev.col_x1 - prev.col_x0))
-    ends_sentence = prev.text.rstrip().endswith((".", "?", "!", ":"))
+    # a colon ends a sentence when a capital follows; "95% CI:" before "0.27–0.45" does not
+    ends_sentence = prev.text.rstrip().endswith((".", "?", "!")) or (
+        prev.text.rstrip().endswith(":") and not cur.text.lstrip()[:1].isdigit() and not cur.text.lstrip()[:1].islower())
     indented = cur.x0 - cur.col_x0 > 0.8 * size and cur.x0 - cur.col_x0 < 6 * size
     if cur.page != prev.page or cur.region != prev.region:
         return (short_prev and ends_sentence) or (indented and ends_sentence)
