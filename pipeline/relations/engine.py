@@ -9,7 +9,8 @@ set (DRUG, GENE_OR_PROTEIN, OUTCOME, DISEASE). A row names:
   dependency pattern a slot is a node's ``RIGHT_ID``; for a token pattern, the index of a token
   pattern in the list. The filled slot is the entity that holds the matched token;
 - ``direction``: ``effect`` (increases / decreases / no_effect) of the agent on the outcome, or
-  ``interaction`` (inhibits / activates / binds …) of the agent with the target;
+  ``interaction`` (inhibits / activates / binds …) of the agent with the target; a target pattern
+  may name the ``outcome`` its trigger measures ("selective for" → ``binding``) with its ``effect``;
 - ``trigger`` (optional): the node whose negation negates the finding (a dependency pattern's
   ``"trigger"`` node by default; for a token pattern, the index of its trigger word);
 - ``examples``: at least one ``positive`` sentence (with the finding it must give) and one
@@ -68,6 +69,7 @@ class RelationPattern:
     positive: tuple
     negative: tuple
     trigger: object = "trigger"
+    measured: str | None = None  # fixed outcome of a target pattern ("selective for" → binding)
 
     @classmethod
     def from_row(cls, row: dict) -> "RelationPattern":
@@ -87,8 +89,10 @@ class RelationPattern:
             problems.append(f"effect must be one of {sorted(EFFECTS)}")
         if interaction is not None and interaction not in INTERACTIONS:
             problems.append(f"interaction must be one of {sorted(INTERACTIONS)}")
-        if ("outcome" in slots) != (effect is not None) or ("target" in slots) != (interaction is not None):
-            problems.append("an outcome slot needs an effect, a target slot an interaction")
+        measured = direction.get("outcome")  # a fixed outcome the trigger measures ("affinity" → binding)
+        if (("outcome" in slots or measured is not None) != (effect is not None)
+                or ("target" in slots) != (interaction is not None)):
+            problems.append("an outcome (slot or fixed) needs an effect, a target slot an interaction")
         if not examples.get("positive") or not examples.get("negative"):
             problems.append("needs at least one positive and one negative example")
         names = _node_names(row["matcher"], row["pattern"])
@@ -102,7 +106,7 @@ class RelationPattern:
         if problems:
             raise ValueError(f"pattern {row['id']!r}: {'; '.join(problems)}")
         return cls(row["id"], row["label"], row["matcher"], row["pattern"], dict(slots), effect,
-                   interaction, tuple(examples["positive"]), tuple(examples["negative"]), trigger)
+                   interaction, tuple(examples["positive"]), tuple(examples["negative"]), trigger, measured)
 
 
 def _node_names(matcher: str, pattern: list) -> set:
@@ -201,7 +205,7 @@ class RelationEngine:
                 stated = class_target(span)
                 if stated:
                     target, interaction = stated, "inhibits"
-            outcome = canonical(filled["outcome"]) if "outcome" in filled else None
+            outcome = canonical(filled["outcome"]) if "outcome" in filled else pattern.measured
             effect = None
             if outcome is not None:
                 effect = "no_effect" if negated else pattern.effect
