@@ -94,3 +94,11 @@ def test_ci_level_right_after_the_estimate_is_not_part_of_it():
 def test_i2_without_a_percent_sign():
     (f,) = [f for f in parse_sentence("There was considerable heterogeneity (I2 = 98.2, P < .001).") if f.measure == "i2"]
     assert (f.value, f.p_value) == (98.2, "<.001")
+
+
+def test_an_estimate_named_with_a_long_qualifier_before_its_number():
+    text = ("The rate was 8% in the physical activity group and 6% in the control group (odds ratio for "
+            "physical activity group, adjusted for recruitment centre only 1.21, 95% confidence interval "
+            "0.70 to 2.10).")
+    found = [(f.measure, f.value, f.ci_low, f.ci_high) for f in parse_sentence(text) if f.measure == "or"]
+    assert found == [("or", 1.21, 0.70, 2.10)]

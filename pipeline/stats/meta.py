@@ -26,7 +26,7 @@ from pipeline.stats.numbers import NUMBER, Located, parse_number
 PATTERNS_DIR = Path(__file__).with_name("patterns")
 # Between an estimate's name and its number: an abbreviation in brackets, "for <outcome>",
 # a verb or sign. No digits, so the number taken is the first one after the name.
-_CONNECTOR = (r"(?:\s*(?:\[\w+\]|\(\w+\)))?(?:\s+(?:of|for|in|with)\s+[A-Za-z][\w\s,'’-]{0,40}?)?"
+_CONNECTOR = (r"(?:\s*(?:\[\w+\]|\(\w+\)))?(?:\s+(?:of|for|in|with)\s+[A-Za-z][\w\s,'’-]{0,70}?)?"
               r"\s*(?:=|:|,|was|were|is|of|was\s+about)?\s*")
 _VALUE = rf"(?P<value>{NUMBER})(?![\d.]|\s*%)"
 # A CI given as a bare bracketed range right after the estimate: "2.05 (1.51–2.77)", "[0.6, 0.9]".
