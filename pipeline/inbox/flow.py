@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-
 import time
 import traceback
 import uuid
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from prefect import flow, task
 from pydantic import BaseModel
@@ -259,9 +260,37 @@ def task_runner(runner: str, workers: int = 1, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=workers)
 
 
+@contextlib.contextmanager
+def shared_api() -> Iterator[None]:
+    """Make the Prefect API this process uses the one its local Dask workers use too.
+
+    Without ``PREFECT_API_URL`` Prefect starts an ephemeral API server in a subprocess of the
+    process that first needs one, and a task run carries its parent's settings to the worker
+    that runs it: every Dask worker process then started an ephemeral server of its own (an
+    import of Prefect's server, its migrations, ~230 MB and seconds of CPU per worker, all on the
+    same SQLite database) before its first document. Here the ephemeral server is started once,
+    in this process, and its URL goes to the workers with the flow's settings.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the same (per-process) instance ephemeral mode would start
+    server.start()
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
 def run_inbox(inbox: str, *, db_url: str | None = None, quarantine: bool = True, force: bool = False,
               runner: str = "thread", workers: int = 1, dask_address: str | None = None) -> InboxSummary:
     """Run the inbox flow once with the chosen task runner."""
     name = "dask" if (runner == "dask" or dask_address) else "thread"
     configured = inbox_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
-    return configured(inbox, db_url=db_url, quarantine=quarantine, force=force, runner=name)
+    # Workers of a cluster elsewhere cannot reach this machine's loopback server: they need a
+    # PREFECT_API_URL of their own (README, Scheduled ingestion).
+    local_workers = name == "dask" and not dask_address
+    with shared_api() if local_workers else contextlib.nullcontext():
+        return configured(inbox, db_url=db_url, quarantine=quarantine, force=force, runner=name)
