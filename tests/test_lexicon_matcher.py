@@ -1,6 +1,9 @@
-"""The lexicon matcher finds what spaCy's PhraseMatcher(attr="LOWER") found."""
+"""The lexicon matcher finds what spaCy's PhraseMatcher(attr="LOWER") found, and its cache of
+tokenized keys gives the same matcher as tokenizing anew."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from spacy.attrs import LOWER
@@ -33,8 +36,8 @@ def nlp():
     return load_nlp()
 
 
-def test_same_matches_as_the_phrase_matcher(nlp):
-    matcher = LexiconMatcher(nlp, lexicon())
+def test_same_matches_as_the_phrase_matcher(nlp, tmp_path):
+    matcher = LexiconMatcher(nlp, lexicon(), tmp_path)
     doc = nlp.make_doc(TEXT)
     phrase = PhraseMatcher(nlp.vocab, attr="LOWER")
     phrase.add("LEX", list(nlp.tokenizer.pipe(matcher.index)))
@@ -42,3 +45,32 @@ def test_same_matches_as_the_phrase_matcher(nlp):
     lower = doc.to_array([LOWER]).tolist()
     assert [(start, end) for start, end, _ in matcher.matches(lower)] == expected
     assert len(expected) > 15  # overlapping matches are all there
+
+
+def test_cached_tokens_give_the_same_matcher(nlp, tmp_path):
+    cold = LexiconMatcher(nlp, lexicon(), tmp_path)
+    [cache] = tmp_path.glob("lexicon-tokens-*.npz")
+    warm = LexiconMatcher(nlp, lexicon(), tmp_path)
+    assert list(warm.by_tokens.items()) == list(cold.by_tokens.items()) and warm.sizes == cold.sizes
+    doc = nlp.make_doc(TEXT)
+    assert warm.candidates(doc) == cold.candidates(doc)
+    cache.write_bytes(b"not a cache")  # unusable: tokenized again and rewritten
+    again = LexiconMatcher(nlp, lexicon(), tmp_path)
+    assert again.by_tokens == cold.by_tokens and cache.stat().st_size > 100
+
+
+def test_changed_lexicon_misses_the_cache(nlp, tmp_path):
+    LexiconMatcher(nlp, lexicon(), tmp_path)
+    smaller = lexicon()
+    smaller.entries.pop()
+    smaller.entries.pop()
+    matcher = LexiconMatcher(nlp, smaller, tmp_path)
+    assert ("p70", "s6", "kinase") not in {tuple(nlp.vocab.strings[t] for t in k) for k in matcher.by_tokens}
+    assert len(list(tmp_path.glob("lexicon-tokens-*.npz"))) == 1  # the stale one is gone
+
+
+def test_unwritable_cache_is_harmless(nlp, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    matcher = LexiconMatcher(nlp, lexicon(), Path(blocked) / "cache")
+    assert matcher.candidates(nlp.make_doc("rapamycin"))
