@@ -122,6 +122,19 @@ def scan(inbox: Path, engine: Engine, fingerprint: str, force: bool = False) -> 
     return planned
 
 
+def work_order(plan: list[Planned]) -> list[Planned]:
+    """The files to process, largest first (longest processing time first): a big PDF
+    submitted last would keep one worker busy at the end while the others have nothing to do."""
+
+    def size(planned: Planned) -> int:
+        try:
+            return planned.path.stat().st_size
+        except OSError:
+            return 0
+
+    return sorted((p for p in plan if p.status != "unchanged"), key=size, reverse=True)
+
+
 @lru_cache(maxsize=1)
 def _owner() -> str:
     from pipeline.store.leases import new_owner
@@ -191,7 +204,7 @@ def inbox_flow(inbox: str, db_url: str | None = None, quarantine: bool = True, f
     _write_run(engine, summary, runner, "running")
     fingerprint = extractor_fingerprint()
     plan = scan(Path(inbox), engine, fingerprint, force)
-    todo = [p for p in plan if p.status != "unchanged"]
+    todo = work_order(plan)
     summary.files_seen, summary.unchanged = len(plan), len(plan) - len(todo)
     report = progress()
     report.start(len(todo), f"{summary.inbox}: {len(plan)} files, {len(todo)} to process, "
