@@ -77,6 +77,19 @@ def test_scan_new_unchanged_changed(tmp_path, engine):
     assert planned["note_000.md"].previous_key == outcome.doc_key
 
 
+def test_largest_files_are_processed_first(tmp_path, engine):
+    from pipeline.inbox.flow import scan, work_order
+    from pipeline.process import extractor_fingerprint
+
+    inbox = make_inbox(tmp_path / "inbox", 3)
+    (inbox / "note_001.md").write_text(NOTE.format(n=1) * 5, encoding="utf-8")
+    (inbox / "note_002.md").write_text(NOTE.format(n=2) * 2, encoding="utf-8")
+    _process(inbox / "note_000.md", engine)
+    (inbox / "note_003.md").write_text("tiny", encoding="utf-8")
+    order = [p.path.name for p in work_order(scan(inbox, engine, extractor_fingerprint()))]
+    assert order == ["note_001.md", "note_002.md", "note_003.md"]  # note_000 is unchanged
+
+
 def test_changed_file_is_a_new_version_and_decisions_carry_over(tmp_path, engine):
     from pipeline.inbox.status import carried_decisions, collect
     from pipeline.store import repository as repo

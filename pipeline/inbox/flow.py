@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-
 import time
 import traceback
 import uuid
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from prefect import flow, task
 from pydantic import BaseModel
@@ -121,6 +122,19 @@ def scan(inbox: Path, engine: Engine, fingerprint: str, force: bool = False) -> 
     return planned
 
 
+def work_order(plan: list[Planned]) -> list[Planned]:
+    """The files to process, largest first (longest processing time first): a big PDF
+    submitted last would keep one worker busy at the end while the others have nothing to do."""
+
+    def size(planned: Planned) -> int:
+        try:
+            return planned.path.stat().st_size
+        except OSError:
+            return 0
+
+    return sorted((p for p in plan if p.status != "unchanged"), key=size, reverse=True)
+
+
 @lru_cache(maxsize=1)
 def _owner() -> str:
     from pipeline.store.leases import new_owner
@@ -190,7 +204,7 @@ def inbox_flow(inbox: str, db_url: str | None = None, quarantine: bool = True, f
     _write_run(engine, summary, runner, "running")
     fingerprint = extractor_fingerprint()
     plan = scan(Path(inbox), engine, fingerprint, force)
-    todo = [p for p in plan if p.status != "unchanged"]
+    todo = work_order(plan)
     summary.files_seen, summary.unchanged = len(plan), len(plan) - len(todo)
     report = progress()
     report.start(len(todo), f"{summary.inbox}: {len(plan)} files, {len(todo)} to process, "
@@ -259,9 +273,37 @@ def task_runner(runner: str, workers: int = 1, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=workers)
 
 
+@contextlib.contextmanager
+def shared_api() -> Iterator[None]:
+    """Make the Prefect API this process uses the one its local Dask workers use too.
+
+    Without ``PREFECT_API_URL`` Prefect starts an ephemeral API server in a subprocess of the
+    process that first needs one, and a task run carries its parent's settings to the worker
+    that runs it: every Dask worker process then started an ephemeral server of its own (an
+    import of Prefect's server, its migrations, ~230 MB and seconds of CPU per worker, all on the
+    same SQLite database) before its first document. Here the ephemeral server is started once,
+    in this process, and its URL goes to the workers with the flow's settings.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the same (per-process) instance ephemeral mode would start
+    server.start()
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
 def run_inbox(inbox: str, *, db_url: str | None = None, quarantine: bool = True, force: bool = False,
               runner: str = "thread", workers: int = 1, dask_address: str | None = None) -> InboxSummary:
     """Run the inbox flow once with the chosen task runner."""
     name = "dask" if (runner == "dask" or dask_address) else "thread"
     configured = inbox_flow.with_options(task_runner=task_runner(runner, workers, dask_address))
-    return configured(inbox, db_url=db_url, quarantine=quarantine, force=force, runner=name)
+    # Workers of a cluster elsewhere cannot reach this machine's loopback server: they need a
+    # PREFECT_API_URL of their own (README, Scheduled ingestion).
+    local_workers = name == "dask" and not dask_address
+    with shared_api() if local_workers else contextlib.nullcontext():
+        return configured(inbox, db_url=db_url, quarantine=quarantine, force=force, runner=name)
