@@ -18,8 +18,9 @@ pytestmark = pytest.mark.e2e
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--window-size=1280,2000"]
-# Chromium's own service calls, made whatever the page (clock, updater, account check).
-BROWSER_HOSTS = {"clients2.google.com", "accounts.google.com", "update.googleapis.com",
+# Chromium's own service calls, made whatever the page (clock, updater, account check, GCM
+# device check-in: android.clients.google.com/checkin, seen once on a CI clone).
+BROWSER_HOSTS = {"clients2.google.com", "accounts.google.com", "update.googleapis.com", "android.clients.google.com",
                  "safebrowsing.googleapis.com", "redirector.gvt1.com"}
 # Chromium's own endpoints on a host a page could also call: allowed by path only.
 BROWSER_URL_PREFIXES = ("https://www.google.com/async/",)
