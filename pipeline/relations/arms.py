@@ -17,7 +17,6 @@ higher for the physical activity group compared with controls". Three general op
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -26,8 +25,8 @@ from pathlib import Path
 
 from spacy.tokens import Span
 
-from pipeline.relations.cues import word_list
-from pipeline.stats.vocabulary import CONTROLS
+from pipeline.relations.cues import tsv_rows, word_list
+from pipeline.stats.arms import CONTROL_HEADER as CONTROL_ARM
 
 COMPARISONS_PATH = Path(__file__).with_name("patterns") / "comparisons.tsv"
 FLIP = {"increases": "decreases", "decreases": "increases"}
@@ -42,7 +41,6 @@ GENERIC_ARM = re.compile(
     r"\b(?:between|in|for|of)\s+(?:the\s+)?(?:two\s+|both\s+|study\s+|trial\s+)*(?:groups|arms)\b|"
     r"\bthe\s+intervention(?:\s+(?:group|arm))?\b|\bintervention\s+status\b|\btreatment\s+group\b",
     re.I)
-CONTROL_ARM = re.compile(r"\b(?:controls?|usual\s+care)\b|" + CONTROLS.pattern.removeprefix("(?i)"), re.I)
 CONTROL_AFTER_CUE = re.compile(r"^[^.;]{0,60}?\b(?:in|for|among|with)\s+(?:the\s+)?(?:controls?|usual\s+care|placebo)\b",
                                re.I)
 MIN_ARM_MENTIONS = 2
@@ -70,10 +68,9 @@ class Comparison:
 
 @lru_cache(maxsize=1)
 def comparisons() -> tuple[Comparison, ...]:
-    with COMPARISONS_PATH.open(encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return tuple(Comparison(r["id"], re.compile(r["regex"], re.I), r["effect"], r["flip"] == "yes",
-                                r["positive"], r["negative"]) for r in rows)
+    rows = tsv_rows(COMPARISONS_PATH, ("id", "regex", "effect", "flip", "positive", "negative"))
+    return tuple(Comparison(i, re.compile(regex, re.I), effect, flip == "yes", pos, neg)
+                 for i, regex, effect, flip, pos, neg in rows)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def cue_lexicon() -> dict[str, frozenset[str]]:
     return {cue: frozenset(cats) for cue, cats in categories.items()}
 
 
-def _tsv_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
+def tsv_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The rows of a tab-separated pattern file (no quoting; ``#`` lines and blank lines skipped),
     each cut to ``columns``, which must begin its header line; a missing trailing cell is ""."""
     lines = [line.rstrip("\r\n") for line in path.read_text(encoding="utf-8").splitlines()]
@@ -55,7 +55,7 @@ def _tsv_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[str, ...]]:
 def _word_lists() -> dict[str, tuple[str, ...]]:
     """List name → its words in file order (``patterns/words.tsv``)."""
     lists: dict[str, list[str]] = defaultdict(list)
-    for name, word in _tsv_rows(WORDS_PATH, ("list", "word")):
+    for name, word in tsv_rows(WORDS_PATH, ("list", "word")):
         if not name or not word:
             raise ValueError(f"{WORDS_PATH.name}: row without a list name or a word: {name!r} {word!r}")
         lists[name].append(word)
@@ -80,7 +80,7 @@ def word_list(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def measure_outcomes() -> dict[str, str]:
     """Trial-statistic measure → the outcome it measures (``patterns/measure_outcomes.tsv``)."""
-    return {measure: outcome for measure, outcome in _tsv_rows(MEASURE_OUTCOMES_PATH, ("measure", "outcome"))}
+    return {measure: outcome for measure, outcome in tsv_rows(MEASURE_OUTCOMES_PATH, ("measure", "outcome"))}
 
 
 def _forms(token: Token) -> tuple[str, ...]:

@@ -15,11 +15,12 @@ the row's protein. One operator reads both kinds:
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from pipeline.relations.cues import tsv_rows
 
 ROLES_PATH = Path(__file__).with_name("patterns") / "table_roles.tsv"
 HEADER_SEARCH_ROWS = 3
@@ -43,10 +44,9 @@ class TableRole:
 
 @lru_cache(maxsize=1)
 def table_roles() -> tuple[TableRole, ...]:
-    with ROLES_PATH.open(encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return tuple(TableRole(r["id"], r["kind"], re.compile(r["header"]), r["interaction"], r["outcome"] or None,
-                               r["effect"] or None, r["positive"], r["negative"]) for r in rows)
+    rows = tsv_rows(ROLES_PATH, ("id", "kind", "header", "interaction", "outcome", "effect", "positive", "negative"))
+    return tuple(TableRole(i, kind, re.compile(header), interaction, outcome or None, effect or None, pos, neg)
+                 for i, kind, header, interaction, outcome, effect, pos, neg in rows)
 
 
 def role_of(header: str) -> TableRole | None:

@@ -43,9 +43,9 @@ class CellPattern:
 
 @lru_cache(maxsize=1)
 def cell_patterns() -> tuple[CellPattern, ...]:
-    lines = [line for line in CELLS_PATH.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")][1:]
-    rows = [line.split("\t") for line in lines]
+    from pipeline.relations.cues import tsv_rows
+
+    rows = tsv_rows(CELLS_PATH, ("id", "measure", "header", "pattern", "positive", "negative"))
     return tuple(CellPattern(i, m, re.compile(h) if h else None, re.compile(p), pos, neg)
                  for i, m, h, p, pos, neg in rows)
 
