@@ -145,8 +145,10 @@ def annotate(document: Document, context: DocumentContext | None = None) -> Anno
                if c.ambiguous and c.label == "GENE_OR_PROTEIN" and id(c) not in kept}
     abbreviations, candidates = resolve(doc, candidates, doubted)
     candidates = defined_terms(doc, candidates, abbreviations)
-    focal = Candidate(0, 0, *context.focal, "pattern", "context") if context and context.focal else None
-    chosen = protein_parts(doc, longest(compose(doc, candidates, tool.matcher.index)), focal)
+    composed = longest(compose(doc, candidates, tool.matcher.index))
+    focal = (Candidate(0, 0, *context.focal, "pattern", "context") if context and context.focal
+             else focal_protein(composed))
+    chosen = protein_parts(doc, composed, focal)
 
     spans = []
     for c in chosen:
@@ -168,7 +170,6 @@ def annotate(document: Document, context: DocumentContext | None = None) -> Anno
         )
         for c, span in zip(chosen, spans)
     ]
-    focal = focal_protein(chosen)
     carried = DocumentContext(
         names={doc[c.start:c.end].text: (c.label, c.canonical, c.identifier) for c in chosen if c.rule in CARRIED_RULES},
         focal=(focal.label, focal.canonical, focal.identifier) if focal else None)

@@ -488,11 +488,11 @@ def focal_protein(candidates: list[Candidate]) -> Candidate | None:
     return next(c for c in genes if c.canonical == ranked[0][0])
 
 
-def protein_parts(doc: Doc, chosen: list[Candidate], focal: Candidate | None = None) -> list[Candidate]:
+def protein_parts(doc: Doc, chosen: list[Candidate], focal: Candidate | None) -> list[Candidate]:
     """``PROTEIN_PART`` mentions ("the N-domain", "the active site") become the document's focal
-    protein (``focal``, or the one of ``chosen``); one right before a protein name ("N-domain
-    ACE"), or in a document without a focal protein, is dropped (the name, if any, is the mention)."""
-    focal = focal or focal_protein(chosen)
+    protein (``focal_protein``, or the body's for a caption); one right before a protein name
+    ("N-domain ACE"), or in a document without a focal protein, is dropped (the name, if any, is
+    the mention)."""
     starts = {c.start for c in chosen if c.label == "GENE_OR_PROTEIN"}
     out = []
     for c in chosen:
