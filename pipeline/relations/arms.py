@@ -25,20 +25,15 @@ from pathlib import Path
 
 from spacy.tokens import Span
 
-from pipeline.relations.cues import tsv_rows, word_list
+from pipeline.relations.cues import any_word, tsv_rows, word_list
 from pipeline.stats.arms import CONTROL_HEADER as CONTROL_ARM
-
-
-def _any_word(words: frozenset[str]) -> str:
-    """A regex group matching any of ``words`` (a list of ``patterns/words.tsv``), longest first."""
-    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
 COMPARISONS_PATH = Path(__file__).with_name("patterns") / "comparisons.tsv"
 FLIP = {"increases": "decreases", "decreases": "increases"}
 # Head words an intervention's name drops when its arm is named ("physical activity intervention"
 # → "the physical activity group").
-INTERVENTION_HEADS = re.compile(r"\s+" + _any_word(word_list("intervention_heads")) + "$", re.I)
+INTERVENTION_HEADS = re.compile(r"\s+" + any_word(word_list("intervention_heads")) + "$", re.I)
 ARM_AFTER = r"(?:\s+(?:group|groups|arm|arms|participants)\b|\s+and\s+(?:the\s+)?control\s+groups?\b|" \
             r"\s+(?:compared\s+with|versus|vs\.?)\s+(?:the\s+)?control)"
 GENERIC_ARM = re.compile(
@@ -49,9 +44,9 @@ CONTROL_AFTER_CUE = re.compile(r"^[^.;]{0,60}?\b(?:in|for|among|with)\s+(?:the\s
                                re.I)
 MIN_ARM_MENTIONS = 2
 # Noun phrases that name the arms or the people, never what is compared.
-NOT_COMPARED = re.compile(r"\b" + _any_word(word_list("not_compared")) + r"\b", re.I)
+NOT_COMPARED = re.compile(r"\b" + any_word(word_list("not_compared")) + r"\b", re.I)
 # Comparisons of how the trial ran, not of what the intervention did (CONSORT items 13–15).
-METHODOLOGICAL = re.compile(r"\b" + _any_word(word_list("methodological")) + r"\b", re.I)
+METHODOLOGICAL = re.compile(r"\b" + any_word(word_list("methodological")) + r"\b", re.I)
 DIFFERENCE_IN = word_list("difference_in")  # "no difference in X": X is compared
 
 
@@ -86,7 +81,13 @@ class Arm:
 
 def intervention_arm(doc) -> Arm | None:
     """The agent whose name names a group most often (at least twice): a review discussing
-    many trials has none."""
+    many trials has none. Found once per parsed document (relations and statistics both ask)."""
+    if "intervention_arm" not in doc.user_data:
+        doc.user_data["intervention_arm"] = _find_arm(doc)
+    return doc.user_data["intervention_arm"]
+
+
+def _find_arm(doc) -> Arm | None:
     text = doc.text
     stems: dict[str, set[str]] = {}
     ids: dict[str, str | None] = {}

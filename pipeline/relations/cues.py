@@ -77,6 +77,11 @@ def word_list(name: str) -> frozenset[str]:
     return frozenset(word_tuple(name))
 
 
+def any_word(words: frozenset[str]) -> str:
+    """A regex group matching any of ``words`` (a list of ``patterns/words.tsv``), longest first."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
 @lru_cache(maxsize=1)
 def measure_outcomes() -> dict[str, str]:
     """Trial-statistic measure → the outcome it measures (``patterns/measure_outcomes.tsv``)."""

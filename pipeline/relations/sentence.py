@@ -621,9 +621,15 @@ def _likewise(anchor: Span) -> bool:
     for token in reversed(anchor.doc[max(anchor.sent.start, anchor.start - LIKEWISE_WINDOW):anchor.start]):
         if token.ent_type_ == "DRUG" or token.text in {";", ":"}:
             return False
-        if has_category(token, "likewise"):
+        if has_category(token, "likewise") and (token.lower_ != "well" or _as_well_as(token)):
             return True
     return False
+
+
+def _as_well_as(token) -> bool:  # noqa: ANN001
+    """The cue "well" only in "as well as" ("was well tolerated" shares nothing)."""
+    doc = token.doc
+    return 0 < token.i < len(doc) - 1 and doc[token.i - 1].lower_ == "as" and doc[token.i + 1].lower_ == "as"
 
 
 def _parenthesised_after(anchor: Span, chains) -> list:
